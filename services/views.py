@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from services.models import LifeSituation, Organisation, SupportService
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    national = (
+        SupportService.objects.published()
+        .filter(is_nationwide=True)
+        .select_related("organisation", "tier")
+        .order_by("name")
+    )
+    return render(
+        request,
+        "services/home.html",
+        {
+            "life_situations": LifeSituation.objects.all(),
+            "national_services": national,
+        },
+    )
+
+
+def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    service = get_object_or_404(
+        SupportService.objects.published().select_related("organisation", "tier"), pk=pk
+    )
+    return render(request, "services/supportservice_detail.html", {"service": service})
+
+
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, pk=pk)
+    services = organisation.services.published().select_related("tier").order_by("name")
+    return render(
+        request,
+        "services/organisation_detail.html",
+        {"organisation": organisation, "services": services},
+    )
