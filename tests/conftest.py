@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from accounts.models import User
 from services.models import Municipality
@@ -17,6 +18,13 @@ def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequ
     """Load the shipped reference data once per test database."""
     with django_db_blocker.unblock():
         load_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def english_by_default() -> Iterator[None]:
+    """Assertions read in English; tests of other languages say so with override()."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from services.models.catalogue import (
     Source,
     SupportService,
 )
+from services.models.demand import SearchDemand
 from services.models.geography import Boundary, Municipality, PostalArea, WellbeingServicesCounty
 from services.models.taxonomy import (
     Attribute,
@@ -40,6 +41,7 @@ __all__ = [
     "Organisation",
     "PostalArea",
     "ServiceClass",
+    "SearchDemand",
     "Source",
     "SupportService",
     "TargetGroup",
