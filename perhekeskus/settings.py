@@ -216,5 +216,8 @@ LOGGING = {
 }
 
 # Catalogue rules.
+# Called after every committed catalogue change with the ids of the services it touched
+# (services/changes.py).
+CATALOGUE_CHANGE_HANDLERS: list[str] = []
 # A listing not confirmed as accurate for this many days is flagged as stale.
 STALE_AFTER_DAYS = envint("STALE_AFTER_DAYS", "365")

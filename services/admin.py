@@ -18,6 +18,7 @@ from modeltranslation.admin import (
     TranslationTabularInline,
 )
 
+from services.changes import catalogue_changed
 from services.models import (
     EXAMPLE_SOURCES,
     Attribute,
@@ -284,6 +285,22 @@ class SupportServiceAdmin(TranslationAdmin):
             kwargs.update(CHECKBOXES)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
+    def save_related(
+        self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool
+    ) -> None:
+        super().save_related(request, form, formsets, change)
+        catalogue_changed(service_ids=[form.instance.pk])
+
+    def delete_model(self, request: HttpRequest, obj: SupportService) -> None:
+        service_id = obj.pk
+        super().delete_model(request, obj)
+        catalogue_changed(service_ids=[service_id])
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        service_ids = list(queryset.values_list("pk", flat=True))
+        super().delete_queryset(request, queryset)
+        catalogue_changed(service_ids=service_ids)
+
     @admin.display(description=_("area served"))
     def area(self, service: SupportService) -> str:
         return str(_("whole of Finland")) if service.is_nationwide else str(_("regional"))
@@ -308,6 +325,7 @@ class SupportServiceAdmin(TranslationAdmin):
     @admin.action(description=_("Publish the selected services"))
     def publish(self, request: HttpRequest, queryset: QuerySet) -> None:
         count = queryset.update(status=SupportService.Status.PUBLISHED, updated_at=timezone.now())
+        catalogue_changed(service_ids=queryset.values_list("pk", flat=True))
         self.message_user(
             request,
             ngettext("%(count)d service published.", "%(count)d services published.", count)
@@ -317,6 +335,7 @@ class SupportServiceAdmin(TranslationAdmin):
     @admin.action(description=_("Archive the selected services"))
     def archive(self, request: HttpRequest, queryset: QuerySet) -> None:
         count = queryset.update(status=SupportService.Status.ARCHIVED, updated_at=timezone.now())
+        catalogue_changed(service_ids=queryset.values_list("pk", flat=True))
         self.message_user(
             request,
             ngettext("%(count)d service archived.", "%(count)d services archived.", count)
@@ -362,6 +381,23 @@ class LocationAdmin(TranslationAdmin):
         "source",
         "external_id",
     ]
+
+    def save_model(
+        self, request: HttpRequest, obj: Location, form: forms.ModelForm, change: bool
+    ) -> None:
+        moved_from = Location.objects.filter(pk=obj.pk).values_list("service_id", flat=True)
+        service_ids = [obj.service_id, *moved_from]
+        super().save_model(request, obj, form, change)
+        catalogue_changed(service_ids=service_ids)
+
+    def delete_model(self, request: HttpRequest, obj: Location) -> None:
+        super().delete_model(request, obj)
+        catalogue_changed(service_ids=[obj.service_id])
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        service_ids = list(queryset.values_list("service_id", flat=True))
+        super().delete_queryset(request, queryset)
+        catalogue_changed(service_ids=service_ids)
 
 
 @admin.register(ContactPoint)

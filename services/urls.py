@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from django.urls import path
 
-from services import views
+from services.views import pages, search
 
 app_name = "services"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("services/<int:pk>/", views.service_detail, name="service_detail"),
-    path("providers/<int:pk>/", views.organisation_detail, name="organisation_detail"),
+    path("", search.home, name="home"),
+    path("services/<int:pk>/", pages.service_detail, name="service_detail"),
+    path("providers/<int:pk>/", pages.organisation_detail, name="organisation_detail"),
 ]

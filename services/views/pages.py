@@ -3,24 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from services.models import LifeSituation, Organisation, SupportService
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    national = (
-        SupportService.objects.published()
-        .filter(is_nationwide=True)
-        .select_related("organisation", "tier")
-        .order_by("name")
-    )
-    return render(
-        request,
-        "services/home.html",
-        {
-            "life_situations": LifeSituation.objects.all(),
-            "national_services": national,
-        },
-    )
+from services.models import Organisation, SupportService
 
 
 def service_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -1,0 +1,1 @@
+"""Public pages of the electronic family centre, one module per feature."""
