@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -70,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "perhekeskus.urls"
@@ -87,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "services.context_processors.language_links",
+                "services.context_processors.support_list",
             ],
         },
     },
@@ -102,7 +105,6 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;"}
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -146,6 +148,32 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE["delete-expired-shared-lists"] = {
+    "task": "services.tasks.delete_expired_lists_task",
+    "schedule": 6 * 60 * 60,
+}
+# Coverage mapping: a monthly snapshot for the trend (1st of the month, 03:00), and a nightly
+# full recomputation that catches up on changes whose task could not be queued.
+CELERY_BEAT_SCHEDULE["snapshot-coverage"] = {
+    "task": "mapping.tasks.snapshot_coverage_task",
+    "schedule": crontab(minute=0, hour=3, day_of_month=1),
+}
+CELERY_BEAT_SCHEDULE["recompute-coverage"] = {
+    "task": "mapping.tasks.recompute_coverage_task",
+    "schedule": crontab(minute=30, hour=2),
+}
+# Search demand: counts gather in each web process (and in Redis) and reach the database this
+# often (services/demand.py); at most this much is lost if a process or Redis crashes.
+SEARCH_DEMAND_FLUSH_SECONDS = envint("SEARCH_DEMAND_FLUSH_SECONDS", "300")
+# With Redis, each web process adds its counts to Redis this often.
+SEARCH_DEMAND_PUSH_SECONDS = envint("SEARCH_DEMAND_PUSH_SECONDS", "10")
+# Each web process keeps this many rendered home and search pages for visitors without cookies
+# (0: none); any catalogue change makes them obsolete at once (services/views/search.py).
+SEARCH_PAGE_CACHE_ENTRIES = envint("SEARCH_PAGE_CACHE_ENTRIES", "500")
+CELERY_BEAT_SCHEDULE["flush-search-demand"] = {
+    "task": "services.tasks.flush_search_demand_task",
+    "schedule": SEARCH_DEMAND_FLUSH_SECONDS,
+}
 
 # Languages: Finnish first; content falls back fi -> sv -> en.
 LANGUAGE_CODE = "fi"
@@ -186,15 +214,52 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE_SSL else
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): our own origin only, no inline scripts or styles.
+# The admin and the API's browsable documentation keep Django's and the libraries' defaults.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/", "/api/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
+# The API (/api/): reads for anyone, anonymous clients throttled (per IP, in the cache),
+# changes for staff only; JSON only (the browsable documentation is /api/docs/).
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "120/minute")},
+    "NUM_PROXIES": envint("NUM_PROXIES", "0") if os.environ.get("NUM_PROXIES") else None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Perhekeskus API",
+    "DESCRIPTION": (
+        "Read API of the Perhekeskus catalogue of support for parenthood and couple "
+        "relationships: services, providers, service points, group sessions, methods, "
+        "taxonomies and geography. Texts are given in Finnish, Swedish and English at once; "
+        "error messages follow Accept-Language. Open Referral HSDS 3.0: /api/hsds/."
+    ),
     "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "OrganisationKindEnum": "services.models.catalogue.Organisation.Kind",
+        "ContactPointKindEnum": "services.models.catalogue.ContactPoint.Kind",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # No calls to the public validator service: the page loads from our own origin only.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "REDOC_DIST": "SIDECAR",
 }
 
@@ -218,6 +283,33 @@ LOGGING = {
 # Catalogue rules.
 # Called after every committed catalogue change with the ids of the services it touched
 # (services/changes.py).
-CATALOGUE_CHANGE_HANDLERS: list[str] = []
+CATALOGUE_CHANGE_HANDLERS: list[str] = [
+    "services.search_index.catalogue_changed",
+    "mapping.tasks.catalogue_changed",
+]
 # A listing not confirmed as accurate for this many days is flagged as stale.
 STALE_AFTER_DAYS = envint("STALE_AFTER_DAYS", "365")
+# The largest file staff can upload on the import page; larger imports run from the command line.
+IMPORT_MAX_UPLOAD_BYTES = envint("IMPORT_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024))
+
+# Coverage mapping (PRODUCT.md "Mapping"; mapping/coverage.py).
+# How far (km, great-circle) a service point reaches families, per tier.
+COVERAGE_REACH_KM = {
+    "DIGITAL": 25,
+    "UNIVERSAL_INDIVIDUAL": 25,
+    "UNIVERSAL_GROUP": 25,
+    "SPECIALIST": 60,
+}
+# A municipality × tier × target group is a gap below this coverage (1.0: any uncovered child).
+COVERAGE_GAP_THRESHOLD = 1.0
+# Accessibility (E2SFCA): width of the Gaussian distance decay as a share of the reach distance.
+COVERAGE_GAUSSIAN_SIGMA_SHARE = 0.5
+
+# Public site.
+# Forms anonymous visitors send are refused when sent sooner than this after loading (robots).
+FORM_MIN_SECONDS = envint("FORM_MIN_SECONDS", "2")
+# The evidence-based method whose services hold Lapset puheeksi discussions.
+LAPSET_PUHEEKSI_METHOD = os.environ.get("LAPSET_PUHEEKSI_METHOD", "lapset-puheeksi")
+# Contact for accessibility feedback and the privacy notice (the organisation running the site).
+SITE_OPERATOR = os.environ.get("SITE_OPERATOR", "")
+FEEDBACK_EMAIL = os.environ.get("FEEDBACK_EMAIL", "saavutettavuus@example.fi")

@@ -16,9 +16,11 @@ def healthz(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("api/", include("perhekeskus.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("", include("services.urls")),
+    path("mapping/", include("mapping.urls")),
     prefix_default_language=True,
 )

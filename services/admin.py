@@ -9,7 +9,9 @@ from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import (
@@ -25,7 +27,9 @@ from services.models import (
     Boundary,
     Channel,
     ContactPoint,
+    ErrorReport,
     GroupSession,
+    ImportRun,
     Language,
     LifeSituation,
     Location,
@@ -36,6 +40,7 @@ from services.models import (
     Organisation,
     PostalArea,
     ServiceClass,
+    SharedList,
     SupportService,
     TargetGroup,
     Tier,
@@ -165,6 +170,7 @@ class LocationInline(TranslationStackedInline):
         ("street_address",),
         ("postal_code", "municipality"),
         ("latitude", "longitude"),
+        ("capacity",),
         ("step_free", "stroller_access", "hearing_loop"),
         ("accessibility_notes",),
     ]
@@ -376,6 +382,7 @@ class LocationAdmin(TranslationAdmin):
         ("street_address",),
         ("postal_code", "municipality"),
         ("latitude", "longitude"),
+        ("capacity",),
         ("step_free", "stroller_access", "hearing_loop"),
         ("accessibility_notes",),
         "source",
@@ -441,3 +448,104 @@ class MethodAdmin(TranslationAdmin):
     search_fields = ["name_fi", "name_sv", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name_fi"]}
     fields = [("name",), "slug", ("description",), "rating", "rated_on", "source_url"]
+
+
+# What visitors send: error reports for the coordinators, shared support lists.
+
+
+@admin.register(ErrorReport)
+class ErrorReportAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "service", "short_text", "status", "handled_by"]
+    list_filter = ["status", "created_at", "service__tier", "service__organisation__kind"]
+    list_select_related = ["service", "handled_by"]
+    search_fields = ["text", "service__name_fi", "service__name_sv", "service__name_en"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "service",
+        "text",
+        "reply_to",
+        "created_at",
+        "status",
+        "handled_by",
+        "handled_at",
+    ]
+    actions = ["mark_handled"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.display(description=_("what is wrong"))
+    def short_text(self, report: ErrorReport) -> str:
+        return report.text if len(report.text) <= 80 else f"{report.text[:79]}…"
+
+    @admin.action(description=_("Mark as handled (erases the reply address)"))
+    def mark_handled(self, request: HttpRequest, queryset: QuerySet) -> None:
+        reports = list(queryset.filter(status=ErrorReport.Status.NEW))
+        now = timezone.now()
+        for report in reports:
+            report.mark_handled(by=request.user, when=now)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d report marked as handled.",
+                "%(count)d reports marked as handled.",
+                len(reports),
+            )
+            % {"count": len(reports)},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(SharedList)
+class SharedListAdmin(admin.ModelAdmin):
+    """Read-only; an administrator may delete a list, e.g. one whose note holds personal data."""
+
+    list_display = ["created_at", "expires_at", "service_count"]
+    readonly_fields = ["token", "service_ids", "note", "created_at", "expires_at"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.display(description=_("services"))
+    def service_count(self, shared: SharedList) -> int:
+        return len(shared.service_ids)
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    """Kept imports; they are started and read on the staff import page."""
+
+    list_display = [
+        "file_name",
+        "kind",
+        "status",
+        "dry_run",
+        "created_at",
+        "started_by",
+        "services_created",
+        "services_updated",
+        "rejected",
+    ]
+    list_filter = ["kind", "status", "dry_run"]
+    search_fields = ["file_name"]
+    exclude = ["content", "report"]
+    list_select_related = ["started_by"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).defer("content", "report")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> Any:
+        link = format_html(
+            '<a href="{}">{}</a>', reverse("services:import_list"), _("Import a file")
+        )
+        return super().changelist_view(request, {**(extra_context or {}), "subtitle": link})

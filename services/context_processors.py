@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.urls import translate_url
 
+from services.support_list import PARAM, SupportList, parse_support_list
+
 # Each language's name in itself, as a language switcher shows it.
 LANGUAGE_SELF_NAMES = {"fi": "Suomeksi", "sv": "På svenska", "en": "In English"}
 
@@ -16,3 +18,10 @@ def language_links(request: HttpRequest) -> dict[str, list[dict[str, str]]]:
             for code, name in LANGUAGE_SELF_NAMES.items()
         ]
     }
+
+
+def support_list(request: HttpRequest) -> dict[str, SupportList]:
+    """The support list carried in the URL (no database query: ids only)."""
+    if not hasattr(request, "support_list"):
+        request.support_list = parse_support_list(request.GET.get(PARAM))
+    return {"support_list": request.support_list}

@@ -33,6 +33,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone, translation
 
+from services.changes import catalogue_changed
 from services.models import (
     Attribute,
     Channel,
@@ -980,9 +981,12 @@ def load_example_catalogue(
     report = ExampleCatalogueReport()
     writer = Writer(catalogue, today or timezone.localdate(), report)
     # The untranslated columns modeltranslation keeps are filled from the active language.
+    services = SupportService.objects.filter(source=Source.EXAMPLE)
     with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
         writer.write()
-    services = SupportService.objects.filter(source=Source.EXAMPLE)
+        if report.changed:
+            # The search index and the coverage follow once the transaction commits.
+            catalogue_changed(service_ids=services.values_list("pk", flat=True))
     report.services_by_tier = dict(
         services.values_list("tier").annotate(n=models.Count("pk")).order_by("tier__order")
     )

@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import translation
 
 from accounts.models import User
 from services.models import Municipality
 from services.reference_data import load_reference_data
+
+# Password hashing is slow on purpose; tests that log in need none of that.
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,11 @@ from services.models.catalogue import (
     SupportService,
 )
 from services.models.demand import SearchDemand
+from services.models.feedback import ErrorReport
 from services.models.geography import Boundary, Municipality, PostalArea, WellbeingServicesCounty
+from services.models.imports import ImportRun
+from services.models.search_index import SearchIndexEntry, SearchIndexVersion
+from services.models.support_list import SharedList
 from services.models.taxonomy import (
     Attribute,
     Channel,
@@ -25,7 +29,10 @@ from services.models.taxonomy import (
 )
 
 __all__ = [
+    "ImportRun",
     "EXAMPLE_SOURCES",
+    "ErrorReport",
+    "SharedList",
     "Attribute",
     "Boundary",
     "Channel",
@@ -42,6 +49,8 @@ __all__ = [
     "PostalArea",
     "ServiceClass",
     "SearchDemand",
+    "SearchIndexEntry",
+    "SearchIndexVersion",
     "Source",
     "SupportService",
     "TargetGroup",

@@ -411,6 +411,15 @@ class Location(Timestamped):
     )
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    capacity = models.PositiveIntegerField(
+        _("capacity"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Families the service point can serve in a week (appointments or group places). "
+            "Used by the accessibility measure of the coverage mapping; empty if not known."
+        ),
+    )
     step_free = models.BooleanField(_("step-free access"), null=True, blank=True)
     stroller_access = models.BooleanField(_("room for strollers"), null=True, blank=True)
     hearing_loop = models.BooleanField(_("hearing loop"), null=True, blank=True)

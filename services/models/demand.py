@@ -28,7 +28,7 @@ class SearchDemand(models.Model):
     life_situation = models.CharField(_("life situation"), max_length=40, blank=True)
     other_filters = models.CharField(
         _("other filters"),
-        max_length=300,
+        max_length=1000,
         blank=True,
         help_text=_("The remaining filter codes in a canonical order, e.g. channel=CHAT&free=1."),
     )

@@ -1,23 +1,332 @@
+"""The home page and the search page.
+
+Both are plain GET pages that set no cookie. For visitors who send no cookie at all each web
+process keeps the rendered pages in memory (the most recently used
+``SEARCH_PAGE_CACHE_ENTRIES``), keyed by the full address and the search index version: any
+catalogue change makes every kept page obsolete at once. The home page's key also holds the
+minute, because "open now" changes with the clock. A page served from memory still counts in
+the demand signal.
+"""
+
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
-from services.models import LifeSituation, SupportService
+from services.demand import demand_key, record_search
+from services.opening_hours import HELSINKI
+from services.search import (
+    CODE_FILTERS,
+    FLAGS,
+    MAX_AGE,
+    SearchRequest,
+    SearchResults,
+    filter_names,
+    national_digital_services,
+    parse_search,
+    remote_services_open_now,
+    run_search,
+)
+from services.search_index import LANGUAGES, Snapshot, current_snapshot, index_version
+from services.support_list import PARAM as LIST_PARAM
+from services.support_list import SupportList, parse_support_list
+from services.views.common import example_content
+
+# "All services by phone, chat or video" on the home page.
+REMOTE_CONTACT_CHANNELS = ("PHONE", "CHAT", "VIDEO")
+# Legends of the filter groups, in the order the form shows them.
+FACET_LEGENDS = {
+    "life_situation": lambda: _("What is on your mind"),
+    "target_group": lambda: _("Who the support is for"),
+    "tier": lambda: _("Kind of service"),
+    "channel": lambda: _("How the support is given"),
+    "language": lambda: _("Language of service"),
+}
+# What the demand signal counts for a search page: (municipality code, filters, found local).
+Demand = tuple[str, tuple[str, str, str, str], bool]
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    national = (
-        SupportService.objects.published()
-        .filter(is_nationwide=True)
-        .select_related("organisation", "tier")
-        .order_by("name")
+@dataclass(frozen=True)
+class CachedPage:
+    content: bytes
+    content_type: str
+    demand: Demand | None  # None for pages that are no new search (later pages of results)
+
+
+class PageCache:
+    """This process's most recently used rendered pages (a bounded, thread-safe LRU)."""
+
+    def __init__(self) -> None:
+        self.pages: OrderedDict[tuple[str, ...], CachedPage] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple[str, ...]) -> CachedPage | None:
+        with self.lock:
+            page = self.pages.get(key)
+            if page is not None:
+                self.pages.move_to_end(key)
+            return page
+
+    def put(self, key: tuple[str, ...], page: CachedPage) -> None:
+        with self.lock:
+            self.pages[key] = page
+            while len(self.pages) > settings.SEARCH_PAGE_CACHE_ENTRIES:
+                self.pages.popitem(last=False)
+
+
+pages = PageCache()
+
+
+def _page_key(request: HttpRequest, version: str, extra: str = "") -> tuple[str, ...] | None:
+    """Only pages for visitors without any cookie are kept: nothing on them is personal."""
+    if settings.SEARCH_PAGE_CACHE_ENTRIES <= 0 or request.COOKIES:
+        return None
+    return (version, extra, request.get_full_path())
+
+
+def _from_cache(key: tuple[str, ...] | None) -> HttpResponse | None:
+    cached = pages.get(key) if key else None
+    if cached is None:
+        return None
+    if cached.demand is not None:
+        _count(cached.demand)
+    return HttpResponse(cached.content, content_type=cached.content_type)
+
+
+def _store(
+    key: tuple[str, ...] | None,
+    request: HttpRequest,
+    response: HttpResponse,
+    demand: Demand | None,
+) -> None:
+    if key is None or response.status_code != 200 or response.cookies:
+        return
+    session = getattr(request, "session", None)
+    if (
+        response.has_header("Vary")
+        or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        or (session is not None and session.accessed)
+    ):
+        return  # something on the page depends on the visitor
+    pages.put(key, CachedPage(response.content, response["Content-Type"], demand))
+
+
+def _count(demand: Demand) -> None:
+    municipality_code, filters, found_local = demand
+    record_search(
+        demand_key(municipality_code=municipality_code, filters=filters, found_local=found_local)
     )
-    return render(
+
+
+def _language() -> str:
+    language = (get_language() or "fi")[:2]
+    return language if language in LANGUAGES else "fi"
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    version = index_version()
+    minute = now.astimezone(HELSINKI).strftime("%Y%m%d%H%M")
+    key = _page_key(request, version, minute)
+    if cached := _from_cache(key):
+        return cached
+    snapshot = current_snapshot(version)
+    language = _language()
+    search_url = reverse("services:search")
+    life_situations = [
+        {
+            "label": snapshot.label("life_situation", code, language),
+            "url": f"{search_url}?{urlencode({'life_situation': code})}",
+        }
+        for code in snapshot.codes["life_situation"]
+    ]
+    open_now = remote_services_open_now(now=now)
+    remote = [("channel", code) for code in REMOTE_CONTACT_CHANNELS]
+    response = render(
         request,
         "services/home.html",
         {
-            "life_situations": LifeSituation.objects.all(),
-            "national_services": national,
+            "life_situations": life_situations,
+            "open_now": open_now,
+            "remote_url": f"{search_url}?{urlencode(remote)}",
+            "example_content": example_content(item.service for item in open_now),
         },
     )
+    _store(key, request, response, None)
+    return response
+
+
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    version = index_version()
+    key = _page_key(request, version)
+    if cached := _from_cache(key):
+        return cached
+    snapshot = current_snapshot(version)
+    search_request = parse_search(request.GET, snapshot=snapshot)
+    support_list = parse_support_list(request.GET.get(LIST_PARAM))
+    request.support_list = support_list  # what the layout's links carry
+    _normalise_address(request, search_request, support_list)
+    new_search = search_request.page == 1  # later pages are the same search again
+    results = run_search(search_request)
+    demand = None
+    if new_search:
+        demand = (
+            search_request.place.municipality.code if search_request.place else "",
+            search_request.demand_filters(),
+            results.found_local,
+        )
+        _count(demand)
+    response = render(
+        request, "services/search.html", _search_context(snapshot, results, support_list)
+    )
+    _store(key, request, response, demand)
+    return response
+
+
+def _normalise_address(
+    request: HttpRequest, search_request: SearchRequest, support_list: SupportList
+) -> None:
+    """Links the page builds from its own address (other languages, the support list
+    buttons) carry the search as understood, not overlong, unknown or binary input."""
+    params = search_request.params()
+    if support_list.ids:
+        params.append((LIST_PARAM, support_list.param))
+    query = QueryDict(mutable=True)
+    for key, value in params:
+        query.appendlist(key, value)
+    request.GET = query
+    request.META["QUERY_STRING"] = query.urlencode(safe=",")
+
+
+def _search_context(snapshot: Snapshot, results: SearchResults, support_list: SupportList) -> dict:
+    search_request = results.request
+    language = _language()
+    kept = [(LIST_PARAM, support_list.param)] if support_list.ids else []
+
+    def link(params: list[tuple[str, str]]) -> str:
+        return "?" + urlencode([*params, *kept])
+
+    names = filter_names()
+    removals = []
+    for param, value in search_request.active_filters():
+        if param == "place":
+            label = _("place: %(place)s") % {"place": search_request.place.label}
+        elif param in CODE_FILTERS:
+            label = snapshot.label(param, value, language)
+        elif param == "age":
+            label = _age_label(int(value))
+        else:
+            label = names[param]
+        remaining = [p for p in search_request.params() if p != (param, value) and p[0] != "page"]
+        if param == "place":
+            remaining = [p for p in remaining if p != ("sort", "distance")]
+        removals.append({"label": label, "url": link(remaining)})
+
+    facets = []
+    for param in FACET_LEGENDS:
+        attribute = CODE_FILTERS[param][0]
+        chosen = getattr(search_request, attribute)
+        facets.append(
+            {
+                "param": param,
+                "legend": FACET_LEGENDS[param](),
+                "open": bool(chosen),
+                "choices": _choices(snapshot, param, language, chosen),
+            }
+        )
+    flags = [
+        {"param": flag, "label": names[flag], "checked": getattr(search_request, flag)}
+        for flag in FLAGS
+    ]
+    ages = [{"value": str(age), "label": _age_label(age)} for age in range(MAX_AGE + 1)]
+
+    page_links = []
+    if results.pages > 1:
+        low = max(1, results.page - 3)
+        high = min(results.pages, results.page + 3)
+        for number in sorted({1, *range(low, high + 1), results.pages}):
+            page_links.append(
+                {
+                    "number": number,
+                    "url": link(search_request.params(page=number)),
+                    "current": number == results.page,
+                }
+            )
+    without_place = [p for p in search_request.params() if p[0] not in ("place", "page")]
+    without_place = [p for p in without_place if p != ("sort", "distance")]
+    national = national_digital_services() if not results.total else []
+    return {
+        "search": search_request,
+        "results": results,
+        "messages_": search_request.messages + support_list.messages,
+        "facets": facets,
+        "flags": flags,
+        "ages": ages,
+        "search_age": "" if search_request.age is None else str(search_request.age),
+        "filters_open": any(f["open"] for f in facets)
+        or any(f["checked"] for f in flags)
+        or search_request.age is not None,
+        "removals": removals,
+        "page_links": page_links,
+        "previous_url": link(search_request.params(page=results.page - 1))
+        if results.has_previous
+        else "",
+        "next_url": link(search_request.params(page=results.page + 1)) if results.has_next else "",
+        "sort_relevance_url": link(search_request.params(page=1, sort="relevance")),
+        "sort_distance_url": link(search_request.params(page=1, sort="distance"))
+        if search_request.place
+        else "",
+        "whole_country_url": link(without_place) if search_request.place else "",
+        "national_services": national,
+        "national_url": link([("tier", "DIGITAL")]),
+        "list_param": support_list.param,
+        "example_content": example_content([*results.services, *national]),
+    }
+
+
+def _choices(snapshot: Snapshot, facet: str, language: str, chosen: tuple[str, ...]) -> str:
+    """A facet's checkboxes as HTML. Eighty checkboxes were a third of the page's rendering
+    time as a template loop; each one's markup is made once per index and language."""
+    key = ("choices", facet, language)
+    snippets = snapshot.fragments.get(key)
+    if snippets is None:
+        snippets = []
+        for code in snapshot.codes[facet]:
+            label = capfirst(snapshot.label(facet, code, language))
+            markup = (
+                '<li class="choice"><input type="checkbox" id="f-{0}-{1}" name="{0}" '
+                'value="{1}"{2}> <label for="f-{0}-{1}">{3}</label></li>'
+            )
+            snippets.append(
+                (
+                    code,
+                    format_html(markup, facet, code, "", label),
+                    format_html(markup, facet, code, mark_safe(" checked"), label),
+                )
+            )
+        snapshot.fragments[key] = snippets
+    return mark_safe(  # noqa: S308 - joined from format_html() pieces
+        "".join(checked if code in chosen else plain for code, plain, checked in snippets)
+    )
+
+
+def _age_label(age: int) -> str:
+    if age == 0:
+        return _("under 1 year")
+    return ngettext("%(age)d year", "%(age)d years", age) % {"age": age}

@@ -13,7 +13,11 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from django.test import Client
 from playwright.sync_api import Browser, Page, sync_playwright
+
+from accounts.models import User
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # between browser steps are still plain synchronous calls.
@@ -77,3 +81,31 @@ def axe_violations(axe: Axe, page: Page) -> list[str]:
         f"{violation['nodes'][0]['html'][:120]})"
         for violation in results.response["violations"]
     ]
+
+
+@pytest.fixture
+def public_world(reference_data: None) -> Any:
+    """The small catalogue of the public page tests (tests/pages), committed for the live server."""
+    from tests.pages.conftest import make_world
+
+    return make_world()
+
+
+@pytest.fixture
+def staff_page(page: Page, live_server: Any) -> Page:
+    """The browser signed in as a coordinator (a staff user without a password)."""
+    user = User(username="coordinator", is_staff=True)
+    user.set_unusable_password()
+    user.save()
+    client = Client()
+    client.force_login(user)
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    return page

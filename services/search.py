@@ -1,0 +1,636 @@
+"""The public search: parse the query parameters, filter, match text, rank, page.
+
+``parse_search`` turns query parameters into a ``SearchRequest`` and never raises: unknown
+codes, bad numbers, overlong or binary input become translated messages. ``run_search`` answers
+it from the in-memory index (``services.search_index``), then reads only the services of the
+page from the database. ``filter_services`` applies the same filters to a queryset in SQL (the
+REST API's filters use it); both give the same services.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
+
+from services.models import ContactPoint, Municipality, SupportService
+from services.opening_hours import HELSINKI, intervals_on, is_open
+from services.places import MAX_PLACE_LENGTH, Place, is_postal_code, resolve_place
+from services.search_index import (
+    COMPOUND_REST_MIN,
+    FACETS,
+    LANGUAGES,
+    Snapshot,
+    current_snapshot,
+    match_rule,
+    query_words,
+)
+
+PER_PAGE = 20
+MAX_TEXT_LENGTH = 200
+MAX_VALUES = 40  # codes per filter; there are at most 25 of any kind
+MAX_SHOWN_CODE = 40  # characters of an unknown code repeated in a message
+MAX_AGE = 17
+SORTS = ("relevance", "distance")
+TRUE_VALUES = {"1", "on", "true", "yes"}
+FALSE_VALUES = {"", "0", "off", "false", "no"}
+# Multi-valued code filters: query parameter -> (SearchRequest attribute, snapshot facet).
+CODE_FILTERS = {
+    "tier": ("tiers", "tier"),
+    "channel": ("channels", "channel"),
+    "target_group": ("target_groups", "target_group"),
+    "life_situation": ("life_situations", "life_situation"),
+    "language": ("languages", "language"),
+}
+FLAGS = ("free", "no_referral", "anonymous", "evenings")
+# Which low-threshold attributes each flag asks for (any of them).
+FLAG_ATTRIBUTES = {
+    "free": ("FREE",),
+    "no_referral": ("NO_REFERRAL",),
+    "anonymous": ("ANONYMOUS",),
+    "evenings": ("EVENINGS_WEEKENDS", "OPEN_24_7"),
+}
+# A service listing no target group is for all parents: mothers and fathers included. One
+# listing PARENTS counts for mothers and fathers too (PRODUCT.md "Mapping").
+ALL_PARENTS = ("PARENTS", "MOTHERS", "FATHERS")
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
+
+
+def filter_names() -> dict[str, str]:
+    """Each filter's name as the messages and the removal links say it."""
+    return {
+        "tier": _("tier"),
+        "channel": _("channel"),
+        "target_group": _("target group"),
+        "life_situation": _("life situation"),
+        "language": _("language"),
+        "age": _("child's age"),
+        "free": _("free of charge"),
+        "no_referral": _("no referral needed"),
+        "anonymous": _("anonymous"),
+        "evenings": _("open evenings or weekends"),
+    }
+
+
+@dataclass
+class SearchRequest:
+    text: str = ""
+    place_text: str = ""
+    place: Place | None = None
+    tiers: tuple[str, ...] = ()
+    channels: tuple[str, ...] = ()
+    target_groups: tuple[str, ...] = ()
+    life_situations: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    age: int | None = None
+    free: bool = False
+    no_referral: bool = False
+    anonymous: bool = False
+    evenings: bool = False
+    sort: str = "relevance"
+    page: int = 1
+    messages: list[str] = field(default_factory=list)
+    snapshot: Snapshot | None = field(default=None, repr=False, compare=False)
+
+    def params(self, *, page: int | None = None, sort: str | None = None) -> list[tuple[str, str]]:
+        """The request as canonical query parameters (for links that keep the search)."""
+        result: list[tuple[str, str]] = []
+        if self.text:
+            result.append(("q", self.text))
+        if self.place:
+            result.append(("place", self.place.param))
+        for param, (attribute, _facet) in CODE_FILTERS.items():
+            result += [(param, code) for code in getattr(self, attribute)]
+        if self.age is not None:
+            result.append(("age", str(self.age)))
+        result += [(flag, "1") for flag in FLAGS if getattr(self, flag)]
+        chosen_sort = sort or self.sort
+        if chosen_sort != "relevance":
+            result.append(("sort", chosen_sort))
+        if (page or self.page) > 1:
+            result.append(("page", str(page or self.page)))
+        return result
+
+    def active_filters(self) -> list[tuple[str, str]]:
+        """(parameter, value) of every filter that narrows the results, place included."""
+        active = [(param, value) for param, value in self.params() if param not in ("q", "sort")]
+        return [(param, value) for param, value in active if param != "page"]
+
+    def demand_filters(self) -> tuple[str, str, str, str]:
+        """(tier, target group, life situation, other filters) as the demand signal keeps
+        them: one code in its own column, several in ``other`` with the rest, canonically."""
+        single = {}
+        other: list[tuple[str, str]] = []
+        for param, attribute in (
+            ("tier", "tiers"),
+            ("target_group", "target_groups"),
+            ("life_situation", "life_situations"),
+        ):
+            codes = getattr(self, attribute)
+            if len(codes) == 1:
+                single[param] = codes[0]
+            else:
+                other += [(param, code) for code in sorted(codes)]
+        other += [("channel", code) for code in sorted(self.channels)]
+        other += [("language", code) for code in sorted(self.languages)]
+        if self.age is not None:
+            other.append(("age", str(self.age)))
+        other += [(flag, "1") for flag in FLAGS if getattr(self, flag)]
+        return (
+            single.get("tier", ""),
+            single.get("target_group", ""),
+            single.get("life_situation", ""),
+            "&".join(f"{param}={value}" for param, value in sorted(other)),
+        )
+
+
+# What a result card shows of a service; other fields are read on demand (one query each).
+HIT_FIELDS = [
+    "source",
+    "status",
+    "is_nationwide",
+    *(f"{name}_{language}" for name in ("name", "summary") for language in LANGUAGES),
+    *(f"organisation__name_{language}" for language in LANGUAGES),
+    *(f"tier__name_{language}" for language in LANGUAGES),
+]
+
+
+@dataclass
+class Hit:
+    """One result. ``service`` comes with the fields a result card shows (``HIT_FIELDS``)
+    and its tier and organisation; its channels and low-threshold attributes are given as
+    labels in the active language (from the index, so that a page of results costs no
+    queries for them)."""
+
+    service: SupportService
+    distance_km: float | None = None
+    remote_for: Municipality | None = None
+    channels: list[str] = field(default_factory=list)
+    attributes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SearchResults:
+    hits: list[Hit]
+    total: int
+    page: int
+    pages: int
+    request: SearchRequest
+    place: Place | None
+    found_local: bool = False
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def first_number(self) -> int:
+        return (self.page - 1) * PER_PAGE + 1 if self.total else 0
+
+    @property
+    def services(self) -> list[SupportService]:
+        return [hit.service for hit in self.hits]
+
+
+# Parsing.
+
+
+def _values(params: Mapping[str, str | list[str]], key: str) -> list[str]:
+    getlist = getattr(params, "getlist", None)
+    if getlist is not None:
+        values = getlist(key)
+    else:
+        raw = params.get(key)
+        values = [] if raw is None else [raw] if isinstance(raw, str) else list(raw)
+    return [str(value) for value in values]
+
+
+def _first(params: Mapping[str, str | list[str]], key: str) -> str:
+    values = _values(params, key)
+    return values[0] if values else ""
+
+
+def clean_text(text: str, limit: int) -> tuple[str, bool]:
+    """Control characters (NUL included) out, whitespace collapsed, at most ``limit``
+    characters. Returns (text, was_shortened)."""
+    text = " ".join(_CONTROL_RE.sub(" ", text).split())
+    if len(text) > limit:
+        return text[:limit].rstrip(), True
+    return text, False
+
+
+def _shown(value: str) -> str:
+    value, shortened = clean_text(value, MAX_SHOWN_CODE)
+    return f"{value}…" if shortened else value
+
+
+def parse_search(
+    params: Mapping[str, str | list[str]], *, snapshot: Snapshot | None = None
+) -> SearchRequest:
+    """Read the search's query parameters. Never raises: what cannot be used is left out and
+    explained in ``messages``. ``snapshot``: the index to check codes against (the current
+    one by default)."""
+    snapshot = snapshot or current_snapshot()
+    request = SearchRequest(snapshot=snapshot)
+    messages = request.messages
+    names = filter_names()
+
+    request.text, shortened = clean_text(_first(params, "q"), MAX_TEXT_LENGTH)
+    if shortened:
+        messages.append(
+            _("The search words were shortened to %(count)d characters.")
+            % {"count": MAX_TEXT_LENGTH}
+        )
+    if request.text and not query_words(request.text):
+        messages.append(
+            _("The search words are too short or too common to search by; all services are shown.")
+        )
+
+    place_text, _shortened = clean_text(_first(params, "place"), MAX_PLACE_LENGTH)
+    request.place_text = place_text
+    if place_text:
+        request.place = resolve_place(place_text, gazetteer=snapshot.gazetteer)
+        if request.place is None:
+            if is_postal_code(place_text):
+                messages.append(
+                    _(
+                        "Postal code %(code)s was not found. Check the number, or give the "
+                        "name of your municipality instead."
+                    )
+                    % {"code": place_text[:5]}
+                )
+            else:
+                messages.append(
+                    _(
+                        "No place called “%(place)s” was found. Give a Finnish postal code (five "
+                        "digits) or the name of a municipality in Finnish or Swedish."
+                    )
+                    % {"place": _shown(place_text)}
+                )
+
+    for param, (attribute, facet) in CODE_FILTERS.items():
+        known = snapshot.codes[facet]
+        chosen: list[str] = []
+        for raw in _values(params, param)[:MAX_VALUES]:
+            value, _shortened = clean_text(raw, 100)
+            if not value:
+                continue
+            code = value.lower() if param == "language" else value.upper()
+            if code in known:
+                if code not in chosen:
+                    chosen.append(code)
+            else:
+                messages.append(
+                    _("The filter “%(code)s” (%(filter)s) is not known and was left out.")
+                    % {"code": _shown(value), "filter": names[param]}
+                )
+        # Keep the taxonomy's order, so that equal searches look equal.
+        setattr(request, attribute, tuple(code for code in known if code in chosen))
+
+    age_text, _shortened = clean_text(_first(params, "age"), 20)
+    if age_text:
+        if age_text.isascii() and age_text.isdigit() and int(age_text) <= MAX_AGE:
+            request.age = int(age_text)
+        else:
+            messages.append(
+                _("The child's age is given in whole years from 0 to 17; the age was left out.")
+            )
+
+    for flag in FLAGS:
+        value, _shortened = clean_text(_first(params, flag), 20)
+        if value.lower() in TRUE_VALUES:
+            setattr(request, flag, True)
+        elif value.lower() not in FALSE_VALUES:
+            messages.append(
+                _("The filter “%(filter)s” takes no value “%(value)s”; it was left out.")
+                % {"filter": names[flag], "value": _shown(value)}
+            )
+
+    sort, _shortened = clean_text(_first(params, "sort"), 20)
+    if sort in SORTS:
+        request.sort = sort
+    elif sort:
+        messages.append(_("Unknown sort order; the results are sorted by relevance."))
+    if request.sort == "distance" and request.place is None:
+        request.sort = "relevance"
+        if not place_text:
+            messages.append(
+                _("Sorting by distance needs a place; the results are sorted by relevance.")
+            )
+
+    page_text, _shortened = clean_text(_first(params, "page"), 20)
+    if page_text:
+        if page_text.isascii() and page_text.isdigit() and 1 <= int(page_text) <= 10**6:
+            request.page = int(page_text)
+        else:
+            messages.append(
+                _("There is no page “%(page)s”; the first page is shown.")
+                % {"page": _shown(page_text)}
+            )
+    return request
+
+
+# Running a search in memory.
+
+
+def _language() -> str:
+    language = (get_language() or "fi")[:2]
+    return language if language in LANGUAGES else "fi"
+
+
+def filter_mask(snapshot: Snapshot, request: SearchRequest) -> np.ndarray:
+    """Rows of the snapshot that pass every filter (text aside)."""
+    n = len(snapshot)
+    mask = np.ones(n, dtype=bool)
+    if request.tiers:
+        mask &= _any_of(snapshot, "tier", request.tiers)
+    for attribute, facet in (
+        ("channels", "channel"),
+        ("life_situations", "life_situation"),
+        ("languages", "language"),
+    ):
+        codes = getattr(request, attribute)
+        if codes:
+            mask &= _any_of(snapshot, facet, codes)
+    if request.target_groups:
+        mask &= _target_group_mask(snapshot, request.target_groups)
+    for flag in FLAGS:
+        if getattr(request, flag):
+            mask &= _any_of(snapshot, "attribute", FLAG_ATTRIBUTES[flag])
+    if request.age is not None:
+        age = request.age
+        mask &= (snapshot.min_age <= age) & ((snapshot.max_age < 0) | (snapshot.max_age >= age))
+    if request.place is not None:
+        mask &= snapshot.serving(request.place.municipality)
+    return mask
+
+
+def _any_of(snapshot: Snapshot, facet: str, codes: Sequence[str]) -> np.ndarray:
+    columns = [c for c in (snapshot.column(facet, code) for code in codes) if c is not None]
+    if not columns:
+        return np.zeros(len(snapshot), dtype=bool)
+    return snapshot.facets[facet][:, columns].any(axis=1)
+
+
+def _target_group_mask(snapshot: Snapshot, codes: Sequence[str]) -> np.ndarray:
+    wanted = set(codes)
+    if wanted & {"MOTHERS", "FATHERS"}:
+        wanted.add("PARENTS")
+    mask = _any_of(snapshot, "target_group", sorted(wanted))
+    if set(codes) & set(ALL_PARENTS):
+        mask |= ~snapshot.facets["target_group"].any(axis=1)
+    return mask
+
+
+def run_search(request: SearchRequest, *, per_page: int = PER_PAGE) -> SearchResults:
+    snapshot = request.snapshot or current_snapshot()
+    mask = filter_mask(snapshot, request)
+    scores = None
+    query = query_words(request.text) if request.text else []
+    if query:
+        scores = snapshot.text_scores(query)
+        mask &= scores > 0
+    rows = np.flatnonzero(mask)
+    total = len(rows)
+    place = request.place
+    distances = None
+    if place is not None:
+        distances = snapshot.nearest_km(rows, place.latitude, place.longitude)
+
+    language = _language()
+    keys: list[np.ndarray] = [snapshot.name_rank[language][rows]]
+    if scores is not None:
+        keys += [snapshot.name_words[language][rows], -scores[rows]]
+    if request.sort == "distance" and distances is not None:
+        keys += [distances, np.isinf(distances)]
+    order = np.lexsort(keys) if total else np.empty(0, dtype=np.int64)
+
+    pages = max(1, math.ceil(total / per_page))
+    if request.page > pages:
+        if total:
+            request.messages.append(
+                ngettext(
+                    "There is only %(pages)d page of results; it is shown.",
+                    "There are only %(pages)d pages of results; the last one is shown.",
+                    pages,
+                )
+                % {"pages": pages}
+            )
+        request.page = pages
+    start = (request.page - 1) * per_page
+    page_positions = order[start : start + per_page]
+    page_rows = rows[page_positions]
+    service_ids = snapshot.ids[page_rows].tolist()
+    services = {
+        service.pk: service
+        for service in SupportService.objects.published()
+        .filter(pk__in=service_ids)
+        .select_related("tier", "organisation")
+        .only(*HIT_FIELDS)
+    }
+    hits = []
+    for position, row, service_id in zip(page_positions, page_rows, service_ids, strict=True):
+        service = services.get(service_id)
+        if service is None:  # changed since the index was read
+            continue
+        hit = Hit(
+            service=service,
+            channels=_labels(snapshot, "channel", row, language),
+            attributes=_labels(snapshot, "attribute", row, language),
+        )
+        if distances is not None and not np.isinf(distances[position]):
+            hit.distance_km = float(distances[position])
+        if place is not None and snapshot.remote[row]:
+            hit.remote_for = place.municipality
+        hits.append(hit)
+
+    found_local = False
+    if place is not None and total:
+        reach = np.array(
+            [settings.COVERAGE_REACH_KM.get(code, 25) for code in snapshot.codes["tier"]]
+        )
+        tiers = snapshot.tier[rows]
+        within = distances <= reach[tiers]
+        found_local = bool((snapshot.remote[rows] | snapshot.home_visit[rows] | within).any())
+    return SearchResults(
+        hits=hits,
+        total=total,
+        page=request.page,
+        pages=pages,
+        request=request,
+        place=place,
+        found_local=found_local,
+    )
+
+
+def _labels(snapshot: Snapshot, facet: str, row: int, language: str) -> list[str]:
+    codes = snapshot.codes[facet]
+    return [
+        snapshot.label(facet, codes[c], language)
+        for c in np.flatnonzero(snapshot.facets[facet][row])
+    ]
+
+
+# The same filters in SQL, for querysets (the REST API).
+
+
+def filter_services(queryset: QuerySet, request: SearchRequest) -> QuerySet:
+    """``queryset`` (of ``SupportService``) narrowed by the request's filters and words,
+    exactly as the public search narrows the published services. No ordering is applied."""
+    if request.tiers:
+        queryset = queryset.filter(tier_id__in=request.tiers)
+    for attribute, facet in (
+        ("channels", "channel"),
+        ("life_situations", "life_situation"),
+        ("languages", "language"),
+    ):
+        codes = getattr(request, attribute)
+        if codes:
+            queryset = queryset.filter(_has_any(facet, codes))
+    if request.target_groups:
+        codes = set(request.target_groups)
+        wanted = codes | ({"PARENTS"} if codes & {"MOTHERS", "FATHERS"} else set())
+        condition = _has_any("target_group", sorted(wanted))
+        if codes & set(ALL_PARENTS):
+            _model, through, _column = FACETS["target_group"]
+            condition |= ~Exists(through.objects.filter(supportservice_id=OuterRef("pk")))
+        queryset = queryset.filter(condition)
+    for flag in FLAGS:
+        if getattr(request, flag):
+            queryset = queryset.filter(_has_any("attribute", FLAG_ATTRIBUTES[flag]))
+    if request.age is not None:
+        queryset = queryset.filter(
+            Q(min_age__isnull=True) | Q(min_age__lte=request.age),
+            Q(max_age__isnull=True) | Q(max_age__gte=request.age),
+        )
+    if request.place is not None:
+        queryset = queryset.serving(request.place.municipality)
+    if request.text:
+        snapshot = request.snapshot or current_snapshot()
+        for variants in query_words(request.text):
+            variants = snapshot.effective_variants(variants)
+            condition = _text_condition(variants)
+            # Words that name a classification (chat, isät, skilsmässa) find what it holds.
+            for facet, (full, partial) in snapshot.label_matches(variants).items():
+                codes = sorted(full | partial)
+                condition |= Q(tier_id__in=codes) if facet == "tier" else _has_any(facet, codes)
+            queryset = queryset.filter(condition)
+    return queryset
+
+
+def _has_any(facet: str, codes: Sequence[str]) -> Exists:
+    _model, through, column = FACETS[facet]
+    return Exists(
+        through.objects.filter(supportservice_id=OuterRef("pk"), **{f"{column}__in": codes})
+    )
+
+
+def _text_condition(variants: Sequence[str]) -> Q:
+    """One query word: any variant in any field, by the same rules as the in-memory index."""
+    condition = Q()
+    for variant in variants:
+        rule = match_rule(variant)
+        for column in ("name_terms", "summary_terms", "keyword_terms", "description_terms"):
+            lookup = f"search_index__{column}"
+            if rule == "infix":
+                condition |= Q(**{f"{lookup}__contains": variant})
+            elif rule == "prefix":
+                # Both SQLite (Python's re) and PostgreSQL read this regular expression alike.
+                rest = f"[^ ]{{{COMPOUND_REST_MIN},}}"
+                condition |= Q(**{f"{lookup}__contains": f" {variant} "})
+                condition |= Q(**{f"{lookup}__regex": f" {re.escape(variant)}{rest} "})
+            else:
+                condition |= Q(**{f"{lookup}__contains": f" {variant} "})
+    return condition
+
+
+# What the home page and an empty result list offer besides search results.
+
+
+def national_digital_services(*, limit: int = 5) -> list[SupportService]:
+    """Published digital services for the whole of Finland, by name (for empty results)."""
+    snapshot = current_snapshot()
+    digital = snapshot.column("tier", "DIGITAL")
+    rows = np.flatnonzero(snapshot.nationwide & (snapshot.tier == digital))
+    rows = rows[np.argsort(snapshot.name_rank[_language()][rows])][:limit]
+    ids = snapshot.ids[rows].tolist()
+    found = SupportService.objects.published().filter(pk__in=ids).select_related("organisation")
+    by_id = {service.pk: service for service in found}
+    return [by_id[service_id] for service_id in ids if service_id in by_id]
+
+
+REMOTE_CONTACT_KINDS = (ContactPoint.Kind.PHONE, ContactPoint.Kind.CHAT, ContactPoint.Kind.VIDEO)
+ALWAYS_OPEN = "OPEN_24_7"
+
+
+@dataclass
+class OpenContact:
+    contact: ContactPoint
+    closes_at: dt.time | None = None  # None: open round the clock; 00:00 means midnight
+
+
+@dataclass
+class OpenNow:
+    """A remote service someone can contact right now, and how."""
+
+    service: SupportService
+    contacts: list[OpenContact]
+    always_open: bool
+
+
+def remote_services_open_now(*, now: dt.datetime, limit: int = 12) -> list[OpenNow]:
+    """Published nationwide services with a phone line, chat or video contact open at
+    ``now`` (Helsinki time), by name. A service marked open 24/7 is always open. A constant
+    number of queries."""
+    contacts = ContactPoint.objects.filter(kind__in=REMOTE_CONTACT_KINDS).prefetch_related(
+        "opening_hours", "opening_hours_exceptions"
+    )
+    services = (
+        SupportService.objects.published()
+        .filter(is_nationwide=True)
+        .remote()
+        .filter(
+            Exists(
+                ContactPoint.objects.filter(service=OuterRef("pk"), kind__in=REMOTE_CONTACT_KINDS)
+            )
+        )
+        .select_related("organisation", "tier")
+        .prefetch_related(
+            Prefetch("contact_points", queryset=contacts, to_attr="remote_contacts"),
+            "attributes",
+        )
+    )
+    local = now.astimezone(HELSINKI)
+    result = []
+    for service in services:
+        always_open = any(attribute.code == ALWAYS_OPEN for attribute in service.attributes.all())
+        open_contacts = []
+        for contact in service.remote_contacts:
+            if always_open:
+                open_contacts.append(OpenContact(contact))
+                continue
+            hours = list(contact.opening_hours.all())
+            exceptions = list(contact.opening_hours_exceptions.all())
+            if is_open(now, hours, exceptions):
+                current = next(
+                    interval
+                    for interval in intervals_on(local.date(), hours, exceptions)
+                    if interval.contains(local.time())
+                )
+                open_contacts.append(OpenContact(contact, current.closes))
+        if open_contacts:
+            result.append(OpenNow(service, open_contacts, always_open))
+    result.sort(key=lambda item: (item.service.name or "").casefold())
+    return result[:limit]

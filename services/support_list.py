@@ -1,0 +1,92 @@
+"""The support list a professional collects for a family, kept in the URL until it is shared.
+
+The list travels in the query parameter ``list`` (comma-separated service ids), so browsing and
+collecting set no cookie and store nothing. Only sharing stores it (``SharedList``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.http import QueryDict
+from django.utils.translation import gettext as _
+
+PARAM = "list"
+MAX_SERVICES = 30
+MAX_NOTE_LENGTH = 1000
+# Ids are database keys; anything longer than this is not one of ours.
+MAX_ID_DIGITS = 12
+
+
+@dataclass
+class SupportList:
+    ids: list[int] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __contains__(self, service_id: object) -> bool:
+        return service_id in self.ids
+
+    @property
+    def param(self) -> str:
+        return ",".join(str(i) for i in self.ids)
+
+    @property
+    def query(self) -> str:
+        """``?list=1,2,3`` to append to a link, or nothing for an empty list."""
+        return f"?{urlencode({PARAM: self.param}, safe=',')}" if self.ids else ""
+
+    def toggled(self, service_id: int) -> SupportList:
+        if service_id in self.ids:
+            return SupportList([i for i in self.ids if i != service_id])
+        return SupportList([*self.ids, service_id][:MAX_SERVICES])
+
+    def without(self, missing: Iterable[int]) -> SupportList:
+        missing = set(missing)
+        return SupportList([i for i in self.ids if i not in missing], list(self.messages))
+
+
+def parse_support_list(raw: str | None) -> SupportList:
+    """Read the ``list`` parameter; never raises, bad parts are dropped with a message."""
+    result = SupportList()
+    if not raw:
+        return result
+    bad = False
+    for part in raw.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not part.isascii() or not part.isdigit() or len(part) > MAX_ID_DIGITS:
+            bad = True
+            continue
+        service_id = int(part)
+        if service_id == 0:
+            bad = True
+        elif service_id not in result.ids:
+            result.ids.append(service_id)
+    if bad:
+        result.messages.append(
+            _("Some entries of the support list were not valid and were left out.")
+        )
+    if len(result.ids) > MAX_SERVICES:
+        result.ids = result.ids[:MAX_SERVICES]
+        result.messages.append(
+            _("A support list holds at most %(count)d services; the rest were left out.")
+            % {"count": MAX_SERVICES}
+        )
+    return result
+
+
+def with_list(params: QueryDict, support_list: SupportList) -> str:
+    """The query string of ``params`` with ``list`` replaced by ``support_list``."""
+    params = params.copy()
+    if support_list.ids:
+        params[PARAM] = support_list.param
+    else:
+        params.pop(PARAM, None)
+    encoded = params.urlencode(safe=",")
+    return f"?{encoded}" if encoded else ""

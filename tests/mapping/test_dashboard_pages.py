@@ -1,0 +1,227 @@
+"""The drill-down pages show the engine's numbers: nation → county → municipality → postal area."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from mapping import coverage
+from mapping.templatetags.mapping_format import children, percent
+from services.models import Municipality, Tier
+from tests.factories import SupportServiceFactory
+from tests.mapping.dashboard_fixtures import *  # noqa: F403
+from tests.mapping.dashboard_fixtures import ETELA_SAVO, MIKKELI
+
+# Each page costs the same number of queries whatever the catalogue holds; these are the
+# counts measured on the small world (session and user included).
+NATION_QUERIES = 17
+COUNTY_QUERIES = 19
+MUNICIPALITY_QUERIES = 18
+
+
+def row_of(html: str, row_id: str) -> str:
+    match = re.search(rf'<tr id="{row_id}">(.*?)</tr>', html, re.S)
+    assert match, row_id
+    return match[1]
+
+
+def test_the_nation_page_shows_each_countys_coverage_from_the_engine(
+    staff_client: Client, small_world: dict
+) -> None:
+    response = staff_client.get(reverse("mapping:nation"))
+    html = response.content.decode()
+    cells = coverage.municipality_coverage(tier="UNIVERSAL_INDIVIDUAL", target_group="PARENTS")
+    in_county = [cell for cell in cells if cell.county == ETELA_SAVO]
+    total = sum(cell.children for cell in in_county)
+    covered = sum(cell.covered_children for cell in in_county)
+    row = row_of(html, f"county-map-row-{ETELA_SAVO}")
+    assert children(total) in row
+    assert percent(covered / total) in row
+    assert percent(1.0) in row  # the phone line covers every child of the county
+    elsewhere = row_of(html, "county-map-row-02")
+    assert percent(0.0) in elsewhere
+
+
+def test_the_nation_page_shows_each_countys_uniformity_as_the_engine_computes_it(
+    staff_client: Client, small_world: dict
+) -> None:
+    url = reverse("mapping:nation")
+    html = staff_client.get(f"{url}?tier=SPECIALIST&target_group=PARENTS").content.decode()
+    value = next(
+        cell.value
+        for cell in coverage.uniformity(county=ETELA_SAVO)
+        if (cell.tier, cell.target_group) == ("SPECIALIST", "PARENTS")
+    )
+    assert 0 < value < 1  # only Mikkeli and its neighbours have the specialist service
+    assert percent(value) in row_of(html, f"county-map-row-{ETELA_SAVO}")
+
+
+def test_the_county_page_shows_the_uniformity_of_every_tier_and_target_group(
+    staff_client: Client, small_world: dict
+) -> None:
+    html = staff_client.get(reverse("mapping:county", args=[ETELA_SAVO])).content.decode()
+    start = html.index('id="uniformity-caption"')
+    section = html[start : html.index("</table>", start)]
+    cells = coverage.uniformity(county=ETELA_SAVO)
+    assert {cell.tier for cell in cells} == {
+        "DIGITAL",
+        "UNIVERSAL_INDIVIDUAL",
+        "UNIVERSAL_GROUP",
+        "SPECIALIST",
+    }
+    for cell in cells:
+        assert percent(cell.value) in section
+    assert section.count("<tr>") == len({cell.target_group for cell in cells}) + 1
+
+
+def test_the_coverage_matrix_shows_covered_and_uncovered_children(
+    staff_client: Client, small_world: dict
+) -> None:
+    html = staff_client.get(reverse("mapping:county", args=[ETELA_SAVO])).content.decode()
+    cell = next(
+        cell
+        for cell in coverage.area_matrix(county=ETELA_SAVO)
+        if (cell.tier, cell.target_group) == ("SPECIALIST", "MOTHERS")
+    )
+    assert 0 < cell.coverage < 1
+    assert f"{children(cell.uncovered_children)} of {children(cell.children)} uncovered" in html
+    assert percent(cell.coverage) in html
+
+
+def test_the_county_page_lists_every_municipality_with_the_engines_numbers(
+    staff_client: Client, small_world: dict
+) -> None:
+    url = reverse("mapping:county", args=[ETELA_SAVO])
+    html = staff_client.get(f"{url}?tier=SPECIALIST&target_group=PARENTS").content.decode()
+    cells = coverage.municipality_coverage(
+        tier="SPECIALIST", target_group="PARENTS", county=ETELA_SAVO
+    )
+    assert len(cells) == Municipality.objects.filter(county=ETELA_SAVO).count() == 11
+    for cell in cells:
+        row = row_of(html, f"municipality-map-row-{cell.code}")
+        assert cell.name in row
+        assert percent(cell.coverage) in row
+        assert children(cell.uncovered_children) in row
+
+
+def test_the_municipality_page_shows_which_postal_areas_are_covered(
+    staff_client: Client, small_world: dict
+) -> None:
+    url = reverse("mapping:municipality", args=[MIKKELI])
+    html = staff_client.get(f"{url}?tier=SPECIALIST&target_group=FATHERS").content.decode()
+    cells = coverage.postal_areas(municipality=MIKKELI, tier="SPECIALIST", target_group="FATHERS")
+    assert any(cell.covered for cell in cells)
+    for cell in cells:
+        assert f"{cell.code} {cell.name}" in html
+    assert "Postal code areas" in html
+
+
+def test_the_gap_rows_link_to_adding_an_action_for_that_gap(
+    staff_client: Client, small_world: dict
+) -> None:
+    html = staff_client.get(reverse("mapping:county", args=[ETELA_SAVO])).content.decode()
+    first = coverage.gaps(county=ETELA_SAVO)[0]
+    assert (
+        f"{reverse('mapping:action_add')}?municipality={first.municipality}&amp;"
+        f"tier={first.tier}&amp;target_group={first.target_group}"
+    ) in html
+
+
+def test_a_life_situation_narrows_every_figure(staff_client: Client, small_world: dict) -> None:
+    url = reverse("mapping:county", args=[ETELA_SAVO])
+    html = staff_client.get(f"{url}?life_situation=SEPARATION").content.decode()
+    # Neither service lists separation, so nothing is covered for it but the national ones
+    # (none in this world): every municipality is 0 %.
+    for cell in coverage.municipality_coverage(
+        tier="UNIVERSAL_INDIVIDUAL",
+        target_group="PARENTS",
+        county=ETELA_SAVO,
+        life_situation="SEPARATION",
+    ):
+        assert cell.coverage == 0
+        assert percent(0.0) in row_of(html, f"municipality-map-row-{cell.code}")
+    assert 'value="SEPARATION" selected' in html
+
+
+def test_the_definitions_are_shown_with_the_reach_distances_and_data_years(
+    staff_client: Client, small_world: dict
+) -> None:
+    html = staff_client.get(reverse("mapping:nation")).content.decode()
+    assert "What the numbers mean" in html
+    assert "specialist services: 60 km" in html
+    assert "universal, individual: 25 km" in html
+    assert "(2022)" in html and "Paavo 2018" in html
+
+
+def test_an_unknown_tier_in_the_address_shows_a_message_and_the_defaults(
+    staff_client: Client, small_world: dict
+) -> None:
+    response = staff_client.get(
+        reverse("mapping:nation") + "?tier=NOPE&target_group=%3Cscript%3E&life_situation=X"
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Some choices were not valid" in html
+    assert "<script>" not in html
+    assert 'value="UNIVERSAL_INDIVIDUAL" selected' in html
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_the_pages_speak_finnish_swedish_and_english(
+    staff_client: Client, small_world: dict, language: str
+) -> None:
+    with translation.override(language):
+        url = reverse("mapping:county", args=[ETELA_SAVO])
+    html = staff_client.get(url).content.decode()
+    assert f'<html lang="{language}">' in html
+    expected = {"fi": "Kattavuus", "sv": "Täckning", "en": "Coverage"}[language]
+    assert expected in html
+
+
+def test_the_pages_cost_the_same_queries_whatever_the_catalogue_holds(
+    staff_client: Client,
+    small_world: dict,
+    django_assert_max_num_queries: object,
+) -> None:
+    pages = [
+        (reverse("mapping:nation"), NATION_QUERIES),
+        (reverse("mapping:county", args=[ETELA_SAVO]), COUNTY_QUERIES),
+        (reverse("mapping:municipality", args=[MIKKELI]), MUNICIPALITY_QUERIES),
+    ]
+    for url, ceiling in pages:
+        with django_assert_max_num_queries(ceiling):
+            assert staff_client.get(url).status_code == 200
+    for _ in range(15):
+        SupportServiceFactory(channels=["CHAT"], municipalities=[MIKKELI])
+    coverage.recompute()
+    for url, ceiling in pages:
+        with django_assert_max_num_queries(ceiling):
+            assert staff_client.get(url).status_code == 200
+
+
+def test_the_trend_shows_each_monthly_snapshot(staff_client: Client, small_world: dict) -> None:
+    url = reverse("mapping:county", args=[ETELA_SAVO])
+    assert "No snapshots yet" in staff_client.get(url).content.decode()
+    coverage.snapshot_coverage(date=dt.date(2026, 1, 1))
+    SupportServiceFactory(
+        tier=Tier.objects.get(code="SPECIALIST"),
+        channels=["VIDEO"],
+        target_groups=["PARENTS"],
+        municipalities=["593"],
+    )
+    coverage.recompute()
+    coverage.snapshot_coverage(date=dt.date(2026, 2, 1))
+    page = staff_client.get(f"{url}?tier=SPECIALIST&target_group=PARENTS").content.decode()
+    points = coverage.trend(county=ETELA_SAVO, tier="SPECIALIST", target_group="PARENTS")
+    assert [date for date, _ in points] == [dt.date(2026, 1, 1), dt.date(2026, 2, 1)]
+    assert points[0][1] < points[1][1]
+    table = page[page.index('id="trend-caption"') :]
+    for date, value in points:
+        assert f"{date:%m/%d/%Y}" in table
+        assert percent(value) in table
+    assert "<polyline" in page
