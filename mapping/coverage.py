@@ -40,7 +40,9 @@ import datetime as dt
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -280,8 +282,39 @@ def _status_of(row: tuple) -> Status:
 _STATUS_FIELDS = ("token", "version", "computed_at", "full_computed_at", "services")
 
 
+@dataclass
+class _Reading:
+    row: tuple | None = None
+    state: State | None = None
+
+
+# Set by ``one_reading()``: what the reads inside it share.
+_reading: ContextVar[_Reading | None] = ContextVar("coverage_reading", default=None)
+
+
+@contextmanager
+def one_reading() -> Iterator[None]:
+    """Inside it, every read function sees the same stored results, read from the database
+    once: the figures of one page agree with each other even when a recomputation lands while
+    the page is being made, and a page costs one query for them instead of one per read."""
+    if _reading.get() is not None:
+        yield
+        return
+    pinned = _reading.set(_Reading())
+    try:
+        yield
+    finally:
+        _reading.reset(pinned)
+
+
 def _stored_row() -> tuple | None:
-    return CoverageState.objects.filter(pk=STATE_PK).values_list(*_STATUS_FIELDS).first()
+    reading = _reading.get()
+    if reading is not None and reading.row is not None:
+        return reading.row
+    row = CoverageState.objects.filter(pk=STATE_PK).values_list(*_STATUS_FIELDS).first()
+    if reading is not None:
+        reading.row = row
+    return row
 
 
 def _load() -> tuple[State, uuid.UUID] | None:
@@ -306,11 +339,18 @@ def _load() -> tuple[State, uuid.UUID] | None:
 
 def _state() -> State:
     """The current state; computed and stored first if there is none (a fresh database)."""
+    reading = _reading.get()
+    if reading is not None and reading.state is not None:
+        return reading.state
     loaded = _load()
     if loaded is None:
+        if reading is not None:
+            reading.row = None
         recompute()
         loaded = _load()
         assert loaded is not None
+    if reading is not None:
+        reading.state = loaded[0]
     return loaded[0]
 
 

@@ -67,7 +67,8 @@ def mapping_view(view: View) -> View:
             return redirect_to_login(request.get_full_path())
         if not can_view_mapping(request.user):
             raise PermissionDenied
-        return view(request, *args, **kwargs)
+        with coverage.one_reading():
+            return view(request, *args, **kwargs)
 
     return wrapper
 
@@ -494,12 +495,16 @@ def municipality(request: HttpRequest, code: str) -> HttpResponse:
     selection = context["selection"]
     life_situation = selection["life_situation"]
     gaps = coverage.gaps(municipality=area.code, life_situation=life_situation)
-    postal_areas = coverage.postal_areas(
-        municipality=area.code,
-        tier=selection["tier"],
-        target_group=selection["target_group"],
-        life_situation=life_situation,
-    )
+    cell = {
+        "tier": selection["tier"],
+        "target_group": selection["target_group"],
+        "life_situation": life_situation,
+    }
+    postal_areas = coverage.postal_areas(municipality=area.code, **cell)
+    accessibility = {
+        access.code: access.value
+        for access in coverage.accessibility(municipality=area.code, **cell)
+    }
     context.update(
         {
             "municipality": area,
@@ -508,7 +513,7 @@ def municipality(request: HttpRequest, code: str) -> HttpResponse:
                 coverage.area_matrix(municipality=area.code, life_situation=life_situation),
                 taxonomy,
             ),
-            "postal_areas": postal_areas,
+            "postal_areas": [(cell, accessibility.get(cell.code)) for cell in postal_areas],
             "postal_children": sum(cell.children for cell in postal_areas),
             "postal_covered": sum(cell.children for cell in postal_areas if cell.covered),
             "gap_count": len(gaps),

@@ -481,6 +481,7 @@ class Checker:
         "service_classes",
         "verified_days_ago",
         "places",
+        "capacity",
         "contact_points",
         "sessions",
     )
@@ -546,6 +547,7 @@ class Checker:
                 raw.get("verified_days_ago"), where, "verified_days_ago", 0, 3650
             ),
             "places": list(service_places),
+            "capacity": self.integer(raw.get("capacity"), where, "capacity", 1, 10_000),
             "contact_points": [
                 self.contact_point(c, f"{where}, contact point {n}")
                 for n, c in enumerate(contact_points, start=1)
@@ -807,6 +809,7 @@ class Writer:
                 "step_free": place["step_free"],
                 "stroller_access": place["stroller_access"],
                 "hearing_loop": place["hearing_loop"],
+                "capacity": record["capacity"],
             }
             lookup = {"service": service, "source": Source.EXAMPLE, "external_id": key}
             location, _ = self.upsert("locations", Location, lookup, values, where)

@@ -117,6 +117,12 @@ STATUS_WEIGHTS = {
     SupportService.Status.PENDING_REVIEW.value: 4,
     SupportService.Status.ARCHIVED.value: 3,
 }
+LOCATION_CAPACITY = {  # families a week at one service point, by tier
+    DIGITAL: (20, 60),
+    INDIVIDUAL: (15, 60),
+    GROUP: (8, 20),
+    SPECIALIST: (5, 25),
+}
 ORGANISATION_CAPACITY = (6, 18)  # services per organisation before a new one starts
 
 
@@ -1284,6 +1290,8 @@ class CatalogueBuilder:
                 step_free=step_free,
                 stroller_access=rng.choice((True, True, False, None)),
                 hearing_loop=rng.choice((True, False, None, None)),
+                # Families a week, for the accessibility measure (E2SFCA) of the mapping.
+                capacity=rng.randint(*LOCATION_CAPACITY[kind.tier]),
                 accessibility_notes_fi="Esteetön sisäänkäynti pihan puolelta." if notes else "",
                 accessibility_notes_sv="Tillgänglig ingång från gården." if notes else None,
                 source=Source.GENERATED,

@@ -6,7 +6,9 @@ import datetime as dt
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -19,9 +21,9 @@ from tests.mapping.dashboard_fixtures import ETELA_SAVO, MIKKELI
 
 # Each page costs the same number of queries whatever the catalogue holds; these are the
 # counts measured on the small world (session and user included).
-NATION_QUERIES = 17
-COUNTY_QUERIES = 19
-MUNICIPALITY_QUERIES = 18
+NATION_QUERIES = 15
+COUNTY_QUERIES = 16
+MUNICIPALITY_QUERIES = 16
 
 
 def row_of(html: str, row_id: str) -> str:
@@ -119,6 +121,21 @@ def test_the_municipality_page_shows_which_postal_areas_are_covered(
     for cell in cells:
         assert f"{cell.code} {cell.name}" in html
     assert "Postal code areas" in html
+
+
+def test_the_municipality_page_shows_the_accessibility_of_each_postal_area(
+    staff_client: Client, small_world: dict
+) -> None:
+    small_world["specialist"].locations.update(capacity=12)
+    coverage.recompute()
+    url = reverse("mapping:municipality", args=[MIKKELI])
+    html = staff_client.get(f"{url}?tier=SPECIALIST&target_group=PARENTS").content.decode()
+    cells = coverage.accessibility(municipality=MIKKELI, tier="SPECIALIST", target_group="PARENTS")
+    nearest = max(cells, key=lambda cell: cell.value)
+    assert nearest.value > 0
+    row = re.search(rf"<th scope=\"row\">{nearest.code} .*?</tr>", html, re.S)
+    assert row and f"{nearest.value:.1f}" in row[0]
+    assert "families a week per 1,000 children" in html
 
 
 def test_the_gap_rows_link_to_adding_an_action_for_that_gap(
@@ -225,3 +242,18 @@ def test_the_trend_shows_each_monthly_snapshot(staff_client: Client, small_world
         assert f"{date:%m/%d/%Y}" in table
         assert percent(value) in table
     assert "<polyline" in page
+
+
+def test_one_page_reads_the_stored_results_once(small_world: dict) -> None:
+    coverage.area_matrix()  # decoded and kept by this process
+    with CaptureQueriesContext(connection) as outside:
+        coverage.status()
+        coverage.area_matrix()
+        coverage.gaps()
+    with coverage.one_reading(), CaptureQueriesContext(connection) as inside:
+        coverage.status()
+        coverage.area_matrix()
+        coverage.gaps()
+    state_reads = [q for q in inside.captured_queries if "mapping_coveragestate" in q["sql"]]
+    assert len(state_reads) == 1
+    assert len(inside) < len(outside)
