@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import sys
 import time
@@ -58,22 +57,6 @@ def setup(database_url: str) -> None:
     import django
 
     django.setup()
-
-
-def prepare(services: int, seed: int, fresh: bool) -> None:
-    from django.core.management import call_command
-
-    from services.models import Source, SupportService
-
-    call_command("migrate", "--noinput", verbosity=0)
-    call_command("load_reference_data", verbosity=0, stdout=io.StringIO())
-    count = SupportService.objects.filter(source=Source.GENERATED).count()
-    if fresh or count != services:
-        print(f"Generating {services:,} services (seed {seed}) …", flush=True)
-        call_command(
-            "generate_catalogue", services=services, seed=seed, replace=True, verbosity=0,
-            stdout=io.StringIO(),
-        )  # fmt: skip
 
 
 def query_counts() -> bool:
@@ -128,8 +111,10 @@ def main() -> None:
     )
     args = parser.parse_args()
     setup(args.database_url)
-    print(f"Preparing {args.database_url} …", flush=True)
-    prepare(args.services, args.seed, args.fresh)
+    print(f"Scratch database {args.database_url}", flush=True)
+    from bench.scratch import prepare_catalogue
+
+    prepare_catalogue(services=args.services, seed=args.seed, fresh=args.fresh)
 
     print("\nQueries per list page:")
     equal = query_counts()

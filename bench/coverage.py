@@ -24,7 +24,6 @@
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import statistics
 import sys
@@ -54,29 +53,6 @@ def timed(function: Callable[[], object]) -> tuple[float, object]:
     started = time.perf_counter()
     result = function()
     return time.perf_counter() - started, result
-
-
-def prepare(services: int, seed: int, fresh: bool) -> None:
-    from django.core.management import call_command
-
-    from services.models import Source, SupportService
-
-    print("Preparing the scratch database …", flush=True)
-    call_command("migrate", "--noinput", verbosity=0)
-    call_command("load_reference_data", verbosity=0, stdout=io.StringIO())
-    count = SupportService.objects.filter(source=Source.GENERATED).count()
-    if fresh or count != services:
-        print(f"Generating {services:,} services (seed {seed}) …", flush=True)
-        call_command(
-            "generate_catalogue",
-            services=services,
-            seed=seed,
-            replace=True,
-            verbosity=0,
-            stdout=io.StringIO(),
-        )
-    else:
-        print(f"Reusing the {services:,} generated services already there.", flush=True)
 
 
 def bench_full(rounds: int) -> float:
@@ -255,7 +231,9 @@ def main() -> None:
     import django
 
     django.setup()
-    prepare(options.services, options.seed, options.fresh)
+    from bench.scratch import prepare_catalogue
+
+    prepare_catalogue(services=options.services, seed=options.seed, fresh=options.fresh)
     full = bench_full(options.rounds)
     bench_edit(options.rounds, full)
     bench_reads()

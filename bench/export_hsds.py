@@ -49,27 +49,6 @@ def run_child(services: int, *args: str) -> dict:
     return json.loads(output.strip().splitlines()[-1])
 
 
-def prepare(services: int, seed: int, fresh: bool) -> None:
-    import io
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    from services.models import Source, SupportService
-
-    call_command("migrate", "--noinput", verbosity=0)
-    call_command("load_reference_data", verbosity=0, stdout=io.StringIO())
-    count = SupportService.objects.filter(source=Source.GENERATED).count()
-    if fresh or count != services:
-        call_command(
-            "generate_catalogue", services=services, seed=seed, replace=True, verbosity=0,
-            stdout=io.StringIO(),
-        )  # fmt: skip
-    print(json.dumps({"services": SupportService.objects.published().count()}))
-
-
 def export(trace: bool) -> None:
     import resource
     import time
@@ -142,7 +121,18 @@ if __name__ == "__main__":
     if len(sys.argv) > 2 and sys.argv[1] == "--child":
         sys.path.insert(0, str(ROOT))
         if sys.argv[3] == "--prepare":
-            prepare(int(sys.argv[2]), int(sys.argv[4]), "--fresh" in sys.argv)
+            import django
+
+            django.setup()
+            from bench.scratch import prepare_catalogue
+
+            published = prepare_catalogue(
+                services=int(sys.argv[2]),
+                seed=int(sys.argv[4]),
+                fresh="--fresh" in sys.argv,
+                say=lambda text: print(text, file=sys.stderr),
+            )
+            print(json.dumps({"services": published}))
         else:
             export("--trace" in sys.argv)
     else:

@@ -93,21 +93,10 @@ def run(*args: str, env: dict[str, str]) -> str:
 
 
 def prepare(env: dict[str, str], services: int, seed: int, fresh: bool) -> None:
-    print("Preparing the scratch database …", flush=True)
-    run("migrate", "--noinput", env=env)
-    run("load_reference_data", env=env)
-    count = run(
-        "shell",
-        "-c",
-        "from services.models import SupportService, Source;"
-        "print(SupportService.objects.filter(source=Source.GENERATED).count())",
-        env=env,
-    ).split()[-1]
-    if fresh or int(count) != services:
-        print(f"Generating {services:,} services (seed {seed}) …", flush=True)
-        run("generate_catalogue", f"--services={services}", f"--seed={seed}", "--replace", env=env)
-    else:
-        print(f"Reusing the {services:,} generated services already there.", flush=True)
+    command = [PYTHON, "bench/scratch.py", f"--services={services}", f"--seed={seed}"]
+    result = subprocess.run(command + (["--fresh"] if fresh else []), cwd=ROOT, env=env, text=True)
+    if result.returncode:
+        sys.exit("Preparing the scratch database failed.")
     started = time.perf_counter()
     run("rebuild_search_index", env=env)
     print(f"Search index rebuilt in {time.perf_counter() - started:.1f} s.", flush=True)
