@@ -74,9 +74,24 @@ def origin_verified(request: HttpRequest) -> bool:
     return origin == good or origin in settings.CSRF_TRUSTED_ORIGINS
 
 
+def client_address(request: HttpRequest) -> str:
+    """The visitor's address; behind ``NUM_PROXIES`` proxies, the one the outermost saw.
+
+    Read the same way as the API's throttles (``X-Forwarded-For``, counted from the right), so
+    that visitors behind a load balancer do not share one rate limit.
+    """
+    proxies = settings.REST_FRAMEWORK.get("NUM_PROXIES")
+    if proxies:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        addresses = [address.strip() for address in forwarded.split(",") if address.strip()]
+        if addresses:
+            return addresses[-min(proxies, len(addresses))]
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def _client_key(request: HttpRequest) -> str:
     day = timezone.localdate().isoformat()
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_address(request)
     digest = hashlib.sha256(f"{settings.SECRET_KEY}|{address}|{day}".encode()).hexdigest()
     return digest[:32]
 

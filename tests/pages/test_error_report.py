@@ -179,3 +179,18 @@ def test_coordinators_see_reports_in_the_admin_and_mark_them_handled(
     assert report.status == ErrorReport.Status.HANDLED
     assert report.handled_by == staff_user
     assert report.reply_to == ""
+
+
+def test_behind_a_proxy_visitors_are_told_apart_by_their_forwarded_address(
+    world: World, settings: pytest.FixtureRequest
+) -> None:
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    proxy = "10.0.0.1"
+    first = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="192.0.2.10")
+    for n in range(REPORTS_PER_CLIENT):
+        assert (
+            protected_post(first, report_url(world.service), {"text": f"E{n}"}).status_code == 302
+        )
+    assert protected_post(first, report_url(world.service), {"text": "More"}).status_code == 429
+    second = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="192.0.2.11")
+    assert protected_post(second, report_url(world.service), {"text": "Other"}).status_code == 302
