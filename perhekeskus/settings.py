@@ -139,7 +139,7 @@ if REDIS_URL:
     CELERY_TASK_ALWAYS_EAGER = False
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    CELERY_BROKER_URL = "memory://"
+    CELERY_BROKER_URL = "memory://localhost/"
     CELERY_RESULT_BACKEND = "cache+memory://"
     CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -278,6 +278,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Tasks run in-process (no REDIS_URL) would log every success into commands' output.
+    "loggers": {"celery.app.trace": {"level": "INFO" if REDIS_URL else "WARNING"}},
 }
 
 # Catalogue rules.
@@ -304,6 +306,10 @@ COVERAGE_REACH_KM = {
 COVERAGE_GAP_THRESHOLD = 1.0
 # Accessibility (E2SFCA): width of the Gaussian distance decay as a share of the reach distance.
 COVERAGE_GAUSSIAN_SIGMA_SHARE = 0.5
+
+# Processes that write the services of an HSDS export (export_hsds); empty: one per CPU, up
+# to four.
+HSDS_EXPORT_WORKERS = envint("HSDS_EXPORT_WORKERS", "0") or None
 
 # Public site.
 # Forms anonymous visitors send are refused when sent sooner than this after loading (robots).

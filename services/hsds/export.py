@@ -11,22 +11,34 @@
   HSDS API serves (terms of methods carry their rating and texts as ``attributes``).
 
 Records are read in chunks and written as they are made, so memory stays flat however large
-the catalogue is. See ``services.hsds.documents`` for how our model maps onto HSDS.
+the catalogue is. The services, nearly all of the work, are shared among worker processes
+(``settings.HSDS_EXPORT_WORKERS``, by default one per CPU up to four), each writing a
+contiguous range of primary keys to its own part files, which are then appended in order: the
+package is byte for byte the one a single process writes. Where processes cannot share the
+database (inside a transaction, an in-memory SQLite database, a daemon process such as a
+Celery worker, no ``fork``) one process does it all. See ``services.hsds.documents`` for how
+our model maps onto HSDS.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import multiprocessing
+import os
+import shutil
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
 from django.conf import settings
+from django.db import connection, connections
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from services.hsds.documents import (
@@ -53,6 +65,9 @@ from services.models import Method, SupportService
 SPEC_DIR = Path(__file__).resolve().parent / "spec"
 CHUNK_SIZE = 500
 PUBLISHED = (SupportService.Status.PUBLISHED,)
+MAX_WORKERS = 4
+# Below this many services a second process costs more than it saves.
+SERVICES_PER_WORKER = 2000
 
 
 @dataclass
@@ -61,6 +76,7 @@ class ExportReport:
     rows: Counter[str] = field(default_factory=Counter)  # per HSDS table
     documents: Counter[str] = field(default_factory=Counter)  # per JSON file
     seconds: float = 0.0
+    workers: int = 1  # processes that wrote the services
 
 
 def official_descriptor() -> dict:
@@ -93,16 +109,21 @@ def package_descriptor(language: str) -> dict:
 class TableWriter:
     """One CSV file per HSDS table, columns in the official order."""
 
-    def __init__(self, directory: Path, descriptor: dict, stack: ExitStack) -> None:
+    def __init__(
+        self, directory: Path, descriptor: dict, stack: ExitStack, *, header: bool = True
+    ) -> None:
         self.writers: dict[str, tuple[Callable[[Iterable[object]], object], list[str]]] = {}
+        self.handles: dict[str, IO[str]] = {}  # by file name
         for resource in descriptor["resources"]:
             columns = [column["name"] for column in resource["schema"]["fields"]]
             handle = stack.enter_context(
                 open(directory / resource["path"], "w", encoding="utf-8", newline="")
             )
             writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(columns)
+            if header:
+                writer.writerow(columns)
             self.writers[resource["name"]] = (writer.writerow, columns)
+            self.handles[resource["path"]] = handle
         self.counts: Counter[str] = Counter()
 
     def __call__(self, table: str, row: Row) -> None:
@@ -129,11 +150,13 @@ def export_data_package(
     statuses: Iterable[str] = PUBLISHED,
     chunk_size: int = CHUNK_SIZE,
     progress: Callable[[str], None] | None = None,
+    workers: int | None = None,
 ) -> ExportReport:
     """Write the catalogue's services of ``statuses`` as an HSDS 3.0 data package.
 
     All organisations and all taxonomies are written; services only in the given statuses
-    (published ones by default: the package is open data).
+    (published ones by default: the package is open data). ``workers``: processes for the
+    services (default ``settings.HSDS_EXPORT_WORKERS``); fewer where they cannot be used.
     """
     started = time.perf_counter()
     directory = Path(directory)
@@ -157,17 +180,17 @@ def export_data_package(
             json_files["organizations"].write(document)
         if progress:
             progress(f"{json_files['organizations'].count:,} organisations")
-        services = service_queryset().filter(status__in=list(statuses))
-        number = 0
-        for batch in service_batches(services, chunk_size):
-            for service in batch:
-                rows = rows_of(service_rows, service, language)
-                document = write_record(tables, rows, "service", language)
-                document["organization"] = organisation_row(service.organisation, language)
-                json_files["services"].write(document)
-                number += 1
-                if progress and number % 5000 == 0:
-                    progress(f"{number:,} services")
+        statuses = list(statuses)
+        services = service_queryset().filter(status__in=statuses)
+        starts = part_starts(services, usable_workers(services, workers))
+        report.workers = len(starts)
+        if len(starts) == 1:
+            write_services(tables, json_files["services"], services, language, chunk_size, progress)
+        else:
+            write_services_in_parts(
+                directory, descriptor, tables, json_files["services"], statuses, starts,
+                language, chunk_size, progress,
+            )  # fmt: skip
         report.rows = tables.counts
         report.documents = Counter({name: lines.count for name, lines in json_files.items()})
     (directory / "datapackage.json").write_text(
@@ -175,6 +198,126 @@ def export_data_package(
     )
     report.seconds = time.perf_counter() - started
     return report
+
+
+def write_services(
+    tables: TableWriter,
+    lines: Lines,
+    services: QuerySet[SupportService],
+    language: str,
+    chunk_size: int,
+    progress: Callable[[str], None] | None = None,
+) -> None:
+    for batch in service_batches(services, chunk_size):
+        for service in batch:
+            rows = rows_of(service_rows, service, language)
+            document = write_record(tables, rows, "service", language)
+            document["organization"] = organisation_row(service.organisation, language)
+            lines.write(document)
+            if progress and lines.count % 5000 == 0:
+                progress(f"{lines.count:,} services")
+
+
+def usable_workers(services: QuerySet[SupportService], requested: int | None) -> int:
+    """How many processes can share the services' work here (1 when only this one can)."""
+    if (
+        connection.in_atomic_block  # other processes would not see this transaction
+        or (connection.vendor == "sqlite" and connection.is_in_memory_db())
+        or multiprocessing.current_process().daemon  # may not have children (Celery prefork)
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
+        return 1
+    total = services.count()
+    if requested is None:
+        requested = settings.HSDS_EXPORT_WORKERS or min(
+            os.cpu_count() or 1, MAX_WORKERS, total // SERVICES_PER_WORKER
+        )
+    return max(1, min(requested, total))
+
+
+def part_starts(services: QuerySet[SupportService], parts: int) -> list[int]:
+    """The first primary key of each of ``parts`` contiguous ranges of about equal size."""
+    if parts <= 1:
+        return [0]
+    ordered = services.order_by("pk").values_list("pk", flat=True)
+    total = services.count()
+    return [0] + [ordered[total * part // parts] for part in range(1, parts)]
+
+
+def write_services_in_parts(
+    directory: Path,
+    descriptor: dict,
+    tables: TableWriter,
+    lines: Lines,
+    statuses: list[str],
+    starts: list[int],
+    language: str,
+    chunk_size: int,
+    progress: Callable[[str], None] | None,
+) -> None:
+    """Each range of ``starts`` written by its own process into its part directory, then the
+    parts appended to ``tables`` and ``lines`` in primary key order."""
+    ranges = list(zip(starts, [*starts[1:], None], strict=True))
+    part_dirs = [directory / f".part-{number}" for number in range(len(ranges))]
+    for handle in [*tables.handles.values(), lines.handle]:
+        handle.flush()
+    # Each process opens its own database connection; none may inherit an open one.
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    try:
+        with ProcessPoolExecutor(max_workers=len(ranges), mp_context=context) as pool:
+            futures = [
+                pool.submit(
+                    write_part,
+                    part_dir,
+                    descriptor,
+                    statuses,
+                    first,
+                    before,
+                    language,
+                    chunk_size,
+                )  # fmt: skip
+                for part_dir, (first, before) in zip(part_dirs, ranges, strict=True)
+            ]
+            results = [future.result() for future in futures]
+        for part_dir, (counts, documents) in zip(part_dirs, results, strict=True):
+            for path, handle in tables.handles.items():
+                with open(part_dir / path, encoding="utf-8", newline="") as part:
+                    shutil.copyfileobj(part, handle)
+            with open(part_dir / "services.ndjson", encoding="utf-8") as part:
+                shutil.copyfileobj(part, lines.handle)
+            tables.counts.update(counts)
+            lines.count += documents
+            if progress:
+                progress(f"{lines.count:,} services")
+    finally:
+        for part_dir in part_dirs:
+            shutil.rmtree(part_dir, ignore_errors=True)
+
+
+def write_part(
+    part_dir: Path,
+    descriptor: dict,
+    statuses: list[str],
+    first: int,
+    before: int | None,
+    language: str,
+    chunk_size: int,
+) -> tuple[Counter[str], int]:
+    """In a worker process: the services in ``statuses`` with ``first <= pk < before`` as
+    header-less part files. Returns the rows per table and the number of services."""
+    part_dir.mkdir()
+    services = service_queryset().filter(status__in=statuses, pk__gte=first)
+    if before is not None:
+        services = services.filter(pk__lt=before)
+    with ExitStack() as stack:
+        tables = TableWriter(part_dir, descriptor, stack, header=False)
+        lines = Lines(
+            stack.enter_context(open(part_dir / "services.ndjson", "w", encoding="utf-8"))
+        )
+        write_services(tables, lines, services, language, chunk_size)
+    connections.close_all()
+    return tables.counts, lines.count
 
 
 def write_record(tables: TableWriter, rows: list[tuple[str, Row]], root: str, language: str) -> Row:

@@ -6,14 +6,16 @@ import csv
 import json
 from pathlib import Path
 
+import pytest
 from django.core.management import call_command
+from django.db import connection
 from frictionless import Package
 
 from services.hsds.export import export_data_package
 from services.hsds.taxonomies import term_id
 from services.models import SupportService
 from tests.hsds.schemas import object_errors
-from tests.hsds.world import World, more_services
+from tests.hsds.world import World, build_world, more_services
 
 JSON_OBJECTS = {
     "services": "service",
@@ -111,3 +113,37 @@ def test_methods_keep_their_rating_and_texts_as_attributes(world: World, tmp_pat
     linked = [row for row in rows(tmp_path, "attributes.csv") if row["link_id"] == method["id"]]
     assert {row["link_entity"] for row in linked} == {"taxonomy_term"}
     assert len(linked) == len(method["attributes"])
+
+
+def same_package(first: Path, second: Path) -> None:
+    """Every file but the descriptor (it holds its time of writing) is byte for byte equal."""
+    names = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert names == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    for name in names:
+        if name != Path("datapackage.json"):
+            assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_processes_write_the_package_one_process_writes(
+    reference_data: None, tmp_path: Path
+) -> None:
+    world = build_world()
+    more_services(7, organisation=world.organisation)
+    alone = export_data_package(tmp_path / "alone", workers=1)
+    shared = export_data_package(tmp_path / "shared", workers=3)
+    # Worker processes open their own connections: an in-memory SQLite test database is not
+    # theirs to see, so there one process does the work.
+    in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
+    assert shared.workers == (1 if in_memory else 3)
+    assert alone.workers == 1
+    assert shared.rows == alone.rows
+    assert shared.documents == alone.documents
+    same_package(tmp_path / "alone", tmp_path / "shared")
+
+
+def test_inside_a_transaction_one_process_writes_everything(world: World, tmp_path: Path) -> None:
+    # Other processes could not see what this transaction holds.
+    report = export_data_package(tmp_path, workers=3)
+    assert report.workers == 1
+    assert report.documents["services"] == 2
