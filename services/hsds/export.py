@@ -15,9 +15,9 @@ the catalogue is. The services, nearly all of the work, are shared among worker 
 (``settings.HSDS_EXPORT_WORKERS``, by default one per CPU up to four), each writing a
 contiguous range of primary keys to its own part files, which are then appended in order: the
 package is byte for byte the one a single process writes. Where processes cannot share the
-database (inside a transaction, an in-memory SQLite database, a daemon process such as a
-Celery worker, no ``fork``) one process does it all. See ``services.hsds.documents`` for how
-our model maps onto HSDS.
+database (inside a transaction, an in-memory SQLite database) or this one may not start any
+(a daemon process such as a Celery prefork worker) one process does it all. See
+``services.hsds.documents`` for how our model maps onto HSDS.
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ from django.db import connection, connections
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from services.hsds import export_worker
 from services.hsds.documents import (
     Nest,
     Row,
@@ -224,7 +225,6 @@ def usable_workers(services: QuerySet[SupportService], requested: int | None) ->
         connection.in_atomic_block  # other processes would not see this transaction
         or (connection.vendor == "sqlite" and connection.is_in_memory_db())
         or multiprocessing.current_process().daemon  # may not have children (Celery prefork)
-        or "fork" not in multiprocessing.get_all_start_methods()
     ):
         return 1
     total = services.count()
@@ -261,14 +261,17 @@ def write_services_in_parts(
     part_dirs = [directory / f".part-{number}" for number in range(len(ranges))]
     for handle in [*tables.handles.values(), lines.handle]:
         handle.flush()
-    # Each process opens its own database connection; none may inherit an open one.
-    connections.close_all()
-    context = multiprocessing.get_context("fork")
+    pool = ProcessPoolExecutor(
+        max_workers=len(ranges),
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=export_worker.start,
+        initargs=(dict(connection.settings_dict),),
+    )
     try:
-        with ProcessPoolExecutor(max_workers=len(ranges), mp_context=context) as pool:
+        with pool:
             futures = [
                 pool.submit(
-                    write_part,
+                    export_worker.write_part,
                     part_dir,
                     descriptor,
                     statuses,
@@ -304,8 +307,9 @@ def write_part(
     language: str,
     chunk_size: int,
 ) -> tuple[Counter[str], int]:
-    """In a worker process: the services in ``statuses`` with ``first <= pk < before`` as
-    header-less part files. Returns the rows per table and the number of services."""
+    """In a worker process (``export_worker``): the services in ``statuses`` with
+    ``first <= pk < before`` as header-less part files. Returns the rows per table and the
+    number of services."""
     part_dir.mkdir()
     services = service_queryset().filter(status__in=statuses, pk__gte=first)
     if before is not None:
