@@ -31,6 +31,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -183,15 +184,21 @@ def export_data_package(
             progress(f"{json_files['organizations'].count:,} organisations")
         statuses = list(statuses)
         services = service_queryset().filter(status__in=statuses)
-        starts = part_starts(services, usable_workers(services, workers))
+        total = services.count()
+        starts = part_starts(services, total, usable_workers(total, workers))
         report.workers = len(starts)
-        if len(starts) == 1:
+        if len(starts) > 1:
+            try:
+                write_services_in_parts(
+                    directory, descriptor, tables, json_files["services"], statuses, starts,
+                    language, chunk_size, progress,
+                )  # fmt: skip
+            except BrokenProcessPool:
+                # A worker could not start (a script that spawns without the ``__main__``
+                # guard, say) or was killed; nothing of the parts was written yet.
+                report.workers = 1
+        if report.workers == 1:
             write_services(tables, json_files["services"], services, language, chunk_size, progress)
-        else:
-            write_services_in_parts(
-                directory, descriptor, tables, json_files["services"], statuses, starts,
-                language, chunk_size, progress,
-            )  # fmt: skip
         report.rows = tables.counts
         report.documents = Counter({name: lines.count for name, lines in json_files.items()})
     (directory / "datapackage.json").write_text(
@@ -219,15 +226,15 @@ def write_services(
                 progress(f"{lines.count:,} services")
 
 
-def usable_workers(services: QuerySet[SupportService], requested: int | None) -> int:
-    """How many processes can share the services' work here (1 when only this one can)."""
+def usable_workers(total: int, requested: int | None) -> int:
+    """How many processes can share the work on ``total`` services here (1 when only this
+    one can)."""
     if (
         connection.in_atomic_block  # other processes would not see this transaction
         or (connection.vendor == "sqlite" and connection.is_in_memory_db())
         or multiprocessing.current_process().daemon  # may not have children (Celery prefork)
     ):
         return 1
-    total = services.count()
     if requested is None:
         requested = settings.HSDS_EXPORT_WORKERS or min(
             os.cpu_count() or 1, MAX_WORKERS, total // SERVICES_PER_WORKER
@@ -235,12 +242,12 @@ def usable_workers(services: QuerySet[SupportService], requested: int | None) ->
     return max(1, min(requested, total))
 
 
-def part_starts(services: QuerySet[SupportService], parts: int) -> list[int]:
-    """The first primary key of each of ``parts`` contiguous ranges of about equal size."""
+def part_starts(services: QuerySet[SupportService], total: int, parts: int) -> list[int]:
+    """The first primary key of each of ``parts`` contiguous ranges of about equal size
+    (``total``: the number of ``services``)."""
     if parts <= 1:
         return [0]
     ordered = services.order_by("pk").values_list("pk", flat=True)
-    total = services.count()
     return [0] + [ordered[total * part // parts] for part in range(1, parts)]
 
 
@@ -279,7 +286,7 @@ def write_services_in_parts(
                     before,
                     language,
                     chunk_size,
-                )  # fmt: skip
+                )
                 for part_dir, (first, before) in zip(part_dirs, ranges, strict=True)
             ]
             results = [future.result() for future in futures]
