@@ -239,7 +239,9 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "120/minute")},
-    "NUM_PROXIES": envint("NUM_PROXIES", "0") if os.environ.get("NUM_PROXIES") else None,
+    # Trusted proxies in front of the site. 0: the client is REMOTE_ADDR and X-Forwarded-For,
+    # which anyone can send, is ignored (DRF's own default, None, would trust it).
+    "NUM_PROXIES": envint("NUM_PROXIES", "0"),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Perhekeskus API",

@@ -25,6 +25,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import timezone
+from rest_framework.throttling import BaseThrottle
 
 HONEYPOT_FIELD = "website"
 STARTED_FIELD = "started"
@@ -75,18 +76,10 @@ def origin_verified(request: HttpRequest) -> bool:
 
 
 def client_address(request: HttpRequest) -> str:
-    """The visitor's address; behind ``NUM_PROXIES`` proxies, the one the outermost saw.
-
-    Read the same way as the API's throttles (``X-Forwarded-For``, counted from the right), so
-    that visitors behind a load balancer do not share one rate limit.
-    """
-    proxies = settings.REST_FRAMEWORK.get("NUM_PROXIES")
-    if proxies:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        addresses = [address.strip() for address in forwarded.split(",") if address.strip()]
-        if addresses:
-            return addresses[-min(proxies, len(addresses))]
-    return request.META.get("REMOTE_ADDR", "")
+    """The visitor's address, read as the API's throttles read it (DRF's ``get_ident``:
+    ``REMOTE_ADDR``, or behind ``NUM_PROXIES`` proxies the ``X-Forwarded-For`` entry the
+    outermost one added), so that visitors behind a load balancer do not share one limit."""
+    return BaseThrottle().get_ident(request)
 
 
 def _client_key(request: HttpRequest) -> str:

@@ -26,6 +26,16 @@ def test_anonymous_reads_are_throttled(
     assert "Retry-After" in client.get(url)
 
 
+def test_a_forged_forwarded_address_does_not_escape_the_throttle(
+    world: World, low_rate: None
+) -> None:
+    # With no proxies declared (NUM_PROXIES 0), X-Forwarded-For is anybody's to write.
+    statuses = [
+        Client(HTTP_X_FORWARDED_FOR=f"192.0.2.{n}").get(URLS[0]).status_code for n in range(4)
+    ]
+    assert statuses == [200, 200, 200, 429]
+
+
 def test_signed_in_users_are_not_throttled(
     staff_client: Client, world: World, low_rate: None
 ) -> None:
