@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any
+from typing import Any, Generic, TypeVar
 from urllib.parse import urlencode
 
 import numpy as np
@@ -56,6 +56,7 @@ GAPS_PER_PAGE = 100
 GAPS_ON_AREA_PAGE = 25
 
 View = Callable[..., HttpResponse]
+T = TypeVar("T")
 
 
 def mapping_view(view: View) -> View:
@@ -133,44 +134,35 @@ def selection_query(selection: dict[str, str | None], **extra: str) -> str:
 
 
 @dataclass(frozen=True)
-class MatrixRow:
+class MatrixRow(Generic[T]):
     target_group: TargetGroup
-    cells: list[coverage.Cell | None]
+    cells: list[T | None]
 
 
-def matrix_rows(cells: Iterable[coverage.Cell], taxonomy: Taxonomy) -> list[MatrixRow]:
-    """Target groups as rows, tiers as columns."""
-    by_key = {(cell.tier, cell.target_group): cell for cell in cells}
-    groups = {group for _, group in by_key}
+def by_tier(values: dict[tuple[str, str], T], taxonomy: Taxonomy) -> list[MatrixRow[T]]:
+    """Target groups as rows (those with a value), tiers as columns, in taxonomy order;
+    ``values`` by (tier code, target group code)."""
+    groups = {group for _, group in values}
     return [
         MatrixRow(
             target_group=group,
-            cells=[by_key.get((tier.code, group.code)) for tier in taxonomy.tiers],
+            cells=[values.get((tier.code, group.code)) for tier in taxonomy.tiers],
         )
         for group in taxonomy.target_groups
         if group.code in groups
     ]
 
 
-@dataclass(frozen=True)
-class UniformityRow:
-    target_group: TargetGroup
-    values: list[float | None]
+def matrix_rows(
+    cells: Iterable[coverage.Cell], taxonomy: Taxonomy
+) -> list[MatrixRow[coverage.Cell]]:
+    return by_tier({(cell.tier, cell.target_group): cell for cell in cells}, taxonomy)
 
 
 def uniformity_rows(
     cells: Iterable[coverage.UniformityCell], taxonomy: Taxonomy
-) -> list[UniformityRow]:
-    by_key = {(cell.tier, cell.target_group): cell.value for cell in cells}
-    groups = {group for _, group in by_key}
-    return [
-        UniformityRow(
-            target_group=group,
-            values=[by_key.get((tier.code, group.code)) for tier in taxonomy.tiers],
-        )
-        for group in taxonomy.target_groups
-        if group.code in groups
-    ]
+) -> list[MatrixRow[float]]:
+    return by_tier({(cell.tier, cell.target_group): cell.value for cell in cells}, taxonomy)
 
 
 @dataclass(frozen=True)
