@@ -69,6 +69,33 @@ def prepare_catalogue(
     return SupportService.objects.published().count()
 
 
+def coordinator_session(username: str, *, county: str = "12") -> str:
+    """The key of a signed-in session, second factor done, of a coordinator of ``county``
+    (Etelä-Savo by default): a benchmark's HTTP client sends it as its session cookie."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.models import User
+
+    user, _ = User.objects.get_or_create(username=username)
+    user.is_active = True
+    user.set_unusable_password()
+    user.save()
+    user.counties.set([county])
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="bench", defaults={"confirmed": True}
+    )
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.create()
+    return session.session_key
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--services", type=int, default=20_000)

@@ -12,7 +12,9 @@
    (a minimal Django view through the whole middleware stack) and of varied search pages
    (different words in three languages, places, filters, sorting and pages; every URL is
    requested in turn), with a lean keep-alive HTTP client in a separate process.
-4. Prints both, the ratio search / minimal (target: at least 0.30) and the p95 latencies.
+4. Prints both, the ratio search / minimal and the p95 latencies against the targets: with
+   the page cache at least 0.30; without it (``--no-page-cache``) at least 0.20 and a search
+   p95 under 25 ms.
 
 Each web process keeps the result pages of anonymous searches (keyed by the address and the
 index version), as in production; ``--no-page-cache`` measures the search engine and the
@@ -39,6 +41,9 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 TARGET_RATIO = 0.30
+# Without the page cache: every search found, ranked and rendered.
+UNCACHED_TARGET_RATIO = 0.20
+UNCACHED_TARGET_P95_MS = 25.0
 
 WORDS = [
     "neuvola", "neuvolat", "perheneuvola", "eroon", "parisuhteen", "vauvaperheiden",
@@ -329,7 +334,8 @@ def main() -> None:
         server.wait(timeout=30)
 
     ratio = search.rate / minimal.rate if minimal.rate else 0.0
-    verdict = "met" if ratio >= TARGET_RATIO else "NOT met"
+    target = UNCACHED_TARGET_RATIO if args.no_page_cache else TARGET_RATIO
+    verdict = "met" if ratio >= target else "NOT met"
     cache = "off" if args.no_page_cache else "on"
     minimal_p95, search_p95 = minimal.percentile(0.95) * 1000, search.percentile(0.95) * 1000
     print()
@@ -338,7 +344,10 @@ def main() -> None:
     print(f"Server: gunicorn, {args.workers} workers × {args.threads} threads; page cache {cache}")
     print(f"Minimal view (/healthz): {minimal.rate:8.0f} req/s   p95 {minimal_p95:6.1f} ms")
     print(f"Search pages:            {search.rate:8.0f} req/s   p95 {search_p95:6.1f} ms")
-    print(f"Ratio search / minimal:  {ratio:8.2f}   (target {TARGET_RATIO:.2f}: {verdict})")
+    print(f"Ratio search / minimal:  {ratio:8.2f}   (target {target:.2f}: {verdict})")
+    if args.no_page_cache:
+        p95_verdict = "met" if search_p95 < UNCACHED_TARGET_P95_MS else "NOT met"
+        print(f"Search p95 (target under {UNCACHED_TARGET_P95_MS:.0f} ms): {p95_verdict}")
     if minimal.errors or search.errors:
         print(f"Errors: minimal {minimal.errors}, search {search.errors}")
 

@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import can_view_mapping
+from accounts.permissions import can_view_mapping, signed_in_fully
 from mapping import coverage
 from mapping import serializers as mapping_serializers
 from services.api import Pagination
@@ -25,7 +25,7 @@ from services.api import Pagination
 
 class CanViewMapping(permissions.BasePermission):
     def has_permission(self, request: Request, view: APIView) -> bool:
-        return can_view_mapping(request.user)
+        return can_view_mapping(request.user) and signed_in_fully(request.user)
 
 
 def checked(query: type[serializers.Serializer], request: Request) -> dict:

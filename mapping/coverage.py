@@ -27,6 +27,11 @@ Definitions (PRODUCT.md "Mapping"; shown on the dashboard):
   coefficient of its municipalities' coverage (see ``mapping.gaps.weighted_gini``).
 - ``life_situation``: every figure can be narrowed to one life situation; only services that
   list it count.
+- ``min_rating`` (the evidence-based lens): every figure can be narrowed to services that use
+  an evidence-based method rated at least this (Itla's Kasvun tuki scale, 1–5); an unrated
+  method counts for no rating.
+- The gap lists sort gaps into two kinds, *missing in the county* and *unequal*
+  (``mapping.gaps``; ``gap_overview()``).
 
 Results are computed by ``mapping.engine`` and stored as one row (``CoverageState``); every read
 function here costs a constant number of queries, whatever the size of the catalogue. Call
@@ -40,7 +45,7 @@ import datetime as dt
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -52,22 +57,36 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from mapping.accessibility import PER_CHILDREN, e2sfca, gaussian_sigma_km
 from mapping.engine import (
-    HOME_VISIT,
     CatalogueInput,
     State,
     build_services,
     compute_state,
     count_services,
-    reach_km,
     update_state,
 )
-from mapping.gaps import unmet_searches, week_start, weighted_gini
+from mapping.gaps import (
+    Gap,
+    GapOverview,
+    UnmetSearches,
+    sort_into_kinds,
+    week_start,
+)
+from mapping.gaps import uniformity as uniformity_of
 from mapping.models import CoverageSnapshot, CoverageState
-from services.models import Channel, Municipality, PostalArea, TargetGroup, Tier
+from services import availability
+from services.models import (
+    Channel,
+    Method,
+    Municipality,
+    PostalArea,
+    SupportService,
+    TargetGroup,
+    Tier,
+)
 from services.models.geography import FINLAND_LAT, FINLAND_LON
 
 T = TypeVar("T")
@@ -127,23 +146,14 @@ class MunicipalityCell:
 
 
 @dataclass(frozen=True)
-class Gap:
-    municipality: str
-    municipality_name: str
-    county: str
-    tier: str
-    target_group: str
-    children: float
-    uncovered_children: float
-    coverage: float
-    unmet_searches: int
-
-
-@dataclass(frozen=True)
 class UniformityCell:
     tier: str
     target_group: str
-    value: float  # 1 − children-weighted Gini of municipal coverage; 1 = perfectly even
+    # 1 − children-weighted Gini of municipal coverage; 1 = perfectly even. None where it
+    # says nothing, and ``reason`` says why in a few words: the county has no children, or
+    # nobody is covered anywhere in it.
+    value: float | None
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -286,6 +296,8 @@ _STATUS_FIELDS = ("token", "version", "computed_at", "full_computed_at", "servic
 class _Reading:
     row: tuple | None = None
     state: State | None = None
+    rated: dict[int, np.ndarray] = field(default_factory=dict)
+    names: dict[tuple, dict[str, str]] = field(default_factory=dict)
 
 
 # Set by ``one_reading()``: what the reads inside it share.
@@ -390,6 +402,49 @@ def _store(state: State, *, expected: uuid.UUID | None, full: bool) -> Status | 
 # Views of the state: all services, or those of one life situation
 
 
+RATINGS = tuple(Method.Rating.values)
+
+
+@dataclass(frozen=True)
+class _Lens:
+    """Which services count: those listing a life situation, those using a method rated at
+    least ``min_rating`` (``rated`` holds their ids), or all."""
+
+    life_situation: str | None = None
+    min_rating: int | None = None
+    rated: np.ndarray | None = None
+
+    @property
+    def key(self) -> tuple:
+        # The ids themselves: a method's rating may change between two pages.
+        rated = None if self.rated is None else self.rated.tobytes()
+        return (self.life_situation, self.min_rating, rated)
+
+
+def _rated_services(min_rating: int) -> np.ndarray:
+    """Ids of the services using a method rated at least ``min_rating``: one query, once per
+    reading (ratings are read fresh, never kept in the stored results)."""
+    reading = _reading.get()
+    if reading is not None and min_rating in reading.rated:
+        return reading.rated[min_rating]
+    ids = np.unique(
+        np.array(
+            SupportService.methods.through.objects.filter(
+                method__rating__gte=min_rating
+            ).values_list("supportservice_id", flat=True),
+            dtype=np.int64,
+        )
+    )
+    if reading is not None:
+        reading.rated[min_rating] = ids
+    return ids
+
+
+def _lens(life_situation: str | None = None, min_rating: int | None = None) -> _Lens:
+    rated = None if min_rating is None else _rated_services(min_rating)
+    return _Lens(life_situation=life_situation, min_rating=min_rating, rated=rated)
+
+
 @dataclass
 class _View:
     rows: np.ndarray  # service rows that count
@@ -397,16 +452,20 @@ class _View:
     covered: np.ndarray  # (T, G, P) children of postal areas with >= 1 service
     municipality_covered: np.ndarray  # (T, G, M)
     municipality_children: np.ndarray  # (M,)
+    key: tuple = ()
 
 
-def _view(state: State, life_situation: str | None) -> _View:
+def _view(state: State, lens: _Lens) -> _View:
     def make() -> _View:
         geography, taxonomy = state.geography, state.taxonomy
-        if life_situation is None:
-            rows = np.arange(len(state.services))
+        rows = np.arange(len(state.services))
+        if lens.life_situation is not None:
+            rows = rows[state.services.life[rows, taxonomy.life_index[lens.life_situation]]]
+        if lens.rated is not None:
+            rows = rows[np.isin(state.services.ids[rows], lens.rated)]
+        if lens.life_situation is None and lens.rated is None:
             counts = state.counts
         else:
-            rows = np.flatnonzero(state.services.life[:, taxonomy.life_index[life_situation]])
             counts = count_services(state.services, geography.size, len(taxonomy.tiers), rows)
         covered = np.where(counts > 0, geography.children, 0.0)
         tiers, groups, size = covered.shape
@@ -418,9 +477,9 @@ def _view(state: State, life_situation: str | None) -> _View:
         municipality_covered = np.minimum(
             sums[:-1].reshape(tiers, groups, -1), municipality_children
         )
-        return _View(rows, counts, covered, municipality_covered, municipality_children)
+        return _View(rows, counts, covered, municipality_covered, municipality_children, lens.key)
 
-    return _derive(state, ("view", life_situation), make, view=True)
+    return _derive(state, ("view", *lens.key), make, view=True)
 
 
 def _check_codes(
@@ -431,6 +490,7 @@ def _check_codes(
     life_situation: str | None = None,
     county: str | None = None,
     municipality: str | None = None,
+    min_rating: int | None = None,
 ) -> None:
     """ValueError naming the first unknown code."""
     for value, known, what in (
@@ -439,6 +499,7 @@ def _check_codes(
         (life_situation, state.taxonomy.life_index, "life situation"),
         (county, state.geography.county_index, "county"),
         (municipality, state.geography.municipality_index, "municipality"),
+        (min_rating, RATINGS, "method rating"),
     ):
         if value is not None and value not in known:
             raise ValueError(f"Unknown {what}: {value!r}")
@@ -450,7 +511,7 @@ def _coverage(covered: np.ndarray, children: np.ndarray) -> np.ndarray:
     )
 
 
-def _reaching(state: State, view: _View, area: slice, life_situation: str | None) -> np.ndarray:
+def _reaching(state: State, view: _View, area: slice) -> np.ndarray:
     """(T, G) distinct services of the view available to at least one postal area of ``area``."""
 
     def make() -> np.ndarray:
@@ -468,7 +529,7 @@ def _reaching(state: State, view: _View, area: slice, life_situation: str | None
         one_hot[np.arange(len(rows)), services.tier[rows]] = 1
         return (one_hot[reaches].T @ services.groups[rows][reaches].astype(np.int64)).astype(int)
 
-    return _derive(state, ("reaching", life_situation, area.start, area.stop), make)
+    return _derive(state, ("reaching", *view.key, area.start, area.stop), make)
 
 
 # --------------------------------------------------------------------------------------------
@@ -481,22 +542,41 @@ def status() -> Status | None:
     return _status_of(row) if row is not None else None
 
 
+def published_from(sources: Collection[str]) -> int:
+    """How many published services of these sources the stored results count (the
+    dashboard's notice of example content): one query per stored result and process, as the
+    count changes only with a catalogue change, which stores new results."""
+    state = _state()
+    return _derive(
+        state,
+        ("published from", *sorted(sources)),
+        lambda: SupportService.objects.published().filter(source__in=list(sources)).count(),
+    )
+
+
 def area_matrix(
     *,
     county: str | None = None,
     municipality: str | None = None,
     life_situation: str | None = None,
+    min_rating: int | None = None,
 ) -> list[Cell]:
     """Tiers × target groups (taxonomy order, tier-major) for the nation, a county or a
     municipality (give at most one of ``county`` and ``municipality``). ValueError for an
     unknown code."""
     state = _state()
-    _check_codes(state, county=county, municipality=municipality, life_situation=life_situation)
+    _check_codes(
+        state,
+        county=county,
+        municipality=municipality,
+        life_situation=life_situation,
+        min_rating=min_rating,
+    )
     area = state.geography.area_slice(county=county, municipality=municipality)
-    view = _view(state, life_situation)
+    view = _view(state, _lens(life_situation, min_rating))
     children = float(state.geography.children[area].sum())
     covered = np.minimum(view.covered[:, :, area].sum(axis=2), children)
-    reaching = _reaching(state, view, area, life_situation)
+    reaching = _reaching(state, view, area)
     return [
         Cell(
             tier=tier,
@@ -511,7 +591,12 @@ def area_matrix(
 
 
 def postal_areas(
-    *, municipality: str, tier: str, target_group: str, life_situation: str | None = None
+    *,
+    municipality: str,
+    tier: str,
+    target_group: str,
+    life_situation: str | None = None,
+    min_rating: int | None = None,
 ) -> list[PostalAreaCell]:
     """The municipality's postal areas (by code) for one tier × target group."""
     state = _state()
@@ -521,21 +606,25 @@ def postal_areas(
         tier=tier,
         target_group=target_group,
         life_situation=life_situation,
+        min_rating=min_rating,
     )
     geography, services = state.geography, state.services
     area = geography.area_slice(municipality=municipality)
-    view = _view(state, life_situation)
+    view = _view(state, _lens(life_situation, min_rating))
     t, g = state.taxonomy.tier_index[tier], state.taxonomy.group_index[target_group]
     rows = view.rows[(services.tier[view.rows] == t) & services.groups[view.rows, g]]
-    available = services.unpacked(rows, geography.size)[:, area]
+    rows = rows[np.argsort(services.ids[rows], kind="stable")]  # by id
+    # Unpack only the bytes of the municipality's postal areas, not the whole country's.
+    first, last = area.start // 8, (area.stop + 7) // 8
+    offset = area.start - first * 8
+    available = np.unpackbits(services.footprints[rows, first:last], axis=1)[
+        :, offset : offset + area.stop - area.start
+    ].view(bool)
     ids = services.ids[rows]
-    names = {
-        area.code: area.name
-        for area in PostalArea.objects.filter(municipality_id=municipality).only("code", "name")
-    }
+    names = _postal_area_names(geography.codes[area].tolist())
     cells = []
     for column, code in enumerate(geography.codes[area].tolist()):
-        service_ids = tuple(sorted(int(i) for i in ids[available[:, column]]))
+        service_ids = tuple(ids[available[:, column]].tolist())
         cells.append(
             PostalAreaCell(
                 code=code,
@@ -549,8 +638,45 @@ def postal_areas(
     return cells
 
 
+def postal_area_centres(codes: Iterable[str]) -> dict[str, tuple[float, float]]:
+    """(latitude, longitude) of the centres of these postal areas (unknown codes are left
+    out), from the stored results: where the engine places a location without coordinates."""
+    geography = _state().geography
+    found = {}
+    for code in codes:
+        index = geography.code_index.get(code)
+        if index is not None:
+            found[code] = (float(geography.latitude[index]), float(geography.longitude[index]))
+    return found
+
+
+def _names(key: tuple, read: Callable[[], dict[str, str]]) -> dict[str, str]:
+    """Names in the active language, read once per reading (a page asks for them often)."""
+    reading = _reading.get()
+    key = (get_language(), *key)
+    if reading is not None and key in reading.names:
+        return reading.names[key]
+    names = read()
+    if reading is not None:
+        reading.names[key] = names
+    return names
+
+
 def _municipality_names() -> dict[str, str]:
-    return {m.code: m.name for m in Municipality.objects.only("code", "name")}
+    return _names(
+        ("municipalities",),
+        lambda: {m.code: m.name for m in Municipality.objects.only("code", "name")},
+    )
+
+
+def _postal_area_names(codes: list[str]) -> dict[str, str]:
+    return _names(
+        ("postal areas", *codes),
+        lambda: {
+            area.code: area.name
+            for area in PostalArea.objects.filter(code__in=codes).only("code", "name")
+        },
+    )
 
 
 def municipality_coverage(
@@ -559,14 +685,20 @@ def municipality_coverage(
     target_group: str,
     county: str | None = None,
     life_situation: str | None = None,
+    min_rating: int | None = None,
 ) -> list[MunicipalityCell]:
     """Every municipality (of the county, or of Finland) for one tier × target group, by code."""
     state = _state()
     _check_codes(
-        state, tier=tier, target_group=target_group, county=county, life_situation=life_situation
+        state,
+        tier=tier,
+        target_group=target_group,
+        county=county,
+        life_situation=life_situation,
+        min_rating=min_rating,
     )
     geography = state.geography
-    view = _view(state, life_situation)
+    view = _view(state, _lens(life_situation, min_rating))
     t, g = state.taxonomy.tier_index[tier], state.taxonomy.group_index[target_group]
     names = _municipality_names()
     cells = []
@@ -606,11 +738,11 @@ def _gaps(
     threshold: float,
     week: dt.date | None,
     life_situation: str | None,
-    covered: np.ndarray | None = None,
     names: dict[str, str] | None = None,
+    searches: UnmetSearches | None = None,
 ) -> list[Gap]:
     geography, taxonomy = state.geography, state.taxonomy
-    covered = view.municipality_covered if covered is None else covered
+    covered = view.municipality_covered
     children = view.municipality_children
     coverage = _coverage(covered, children[None, None, :])
     mask = (coverage < threshold) & (children > 0)[None, None, :]
@@ -618,36 +750,50 @@ def _gaps(
     tiers, groups, municipalities = np.nonzero(mask)
     if not len(tiers):
         return []
-    searches = unmet_searches(
-        week=week_start(week),
+    if searches is None:
+        searches = UnmetSearches.read(week=week_start(week), life_situation=life_situation)
+    unmet = searches.array(
         municipalities=geography.municipality_index,
         tiers=taxonomy.tier_index,
         target_groups=taxonomy.group_index,
-        life_situation=life_situation,
-    )
-    unmet = searches[municipalities, tiers, groups]
+    )[municipalities, tiers, groups]
     uncovered = np.maximum(children[municipalities] - covered[tiers, groups, municipalities], 0.0)
     # Most uncovered children first, then most unmet searches, then codes in taxonomy order.
     order = np.lexsort((groups, tiers, municipalities, -unmet, -uncovered))
     names = _municipality_names() if names is None else names
+    county_coverage = {
+        c: _county_coverage(state, view, c)
+        for c in np.unique(geography.municipality_county[municipalities]).tolist()
+    }
     result = []
     for i in order.tolist():
         m, t, g = municipalities[i], tiers[i], groups[i]
         code = str(geography.municipalities[m])
+        c = int(geography.municipality_county[m])
         result.append(
             Gap(
                 municipality=code,
                 municipality_name=names.get(code, code),
-                county=str(geography.counties[geography.municipality_county[m]]),
+                county=str(geography.counties[c]),
                 tier=taxonomy.tiers[t],
                 target_group=taxonomy.target_groups[g],
                 children=float(children[m]),
                 uncovered_children=float(uncovered[i]),
                 coverage=float(coverage[t, g, m]),
                 unmet_searches=int(unmet[i]),
+                county_coverage=float(county_coverage[c][t, g]),
             )
         )
     return result
+
+
+def _county_coverage(state: State, view: _View, county: int) -> np.ndarray:
+    """(T, G) coverage of one county (by index), summed as ``area_matrix()`` sums it, so that
+    a gap's kind agrees with the county's matrix."""
+    area = state.geography.area_slice(county=str(state.geography.counties[county]))
+    children = float(state.geography.children[area].sum())
+    covered = np.minimum(view.covered[:, :, area].sum(axis=2), children)
+    return _coverage(covered, np.array(children))
 
 
 def gaps(
@@ -657,6 +803,7 @@ def gaps(
     threshold: float | None = None,
     life_situation: str | None = None,
     week: dt.date | None = None,
+    min_rating: int | None = None,
 ) -> list[Gap]:
     """Gaps ranked by uncovered children, then by unmet searches, then by codes.
 
@@ -667,10 +814,16 @@ def gaps(
     ``life_situation``, rows for that life situation or none count. Three or four queries.
     """
     state = _state()
-    _check_codes(state, county=county, municipality=municipality, life_situation=life_situation)
+    _check_codes(
+        state,
+        county=county,
+        municipality=municipality,
+        life_situation=life_situation,
+        min_rating=min_rating,
+    )
     return _gaps(
         state,
-        _view(state, life_situation),
+        _view(state, _lens(life_situation, min_rating)),
         county=county,
         municipality=municipality,
         threshold=settings.COVERAGE_GAP_THRESHOLD if threshold is None else threshold,
@@ -679,18 +832,78 @@ def gaps(
     )
 
 
-def uniformity(*, county: str, life_situation: str | None = None) -> list[UniformityCell]:
-    """1 − children-weighted Gini of the county's municipal coverage, per tier × target group
-    (``mapping.gaps.weighted_gini``)."""
+def gap_overview(
+    *,
+    county: str | None = None,
+    municipality: str | None = None,
+    threshold: float | None = None,
+    life_situation: str | None = None,
+    week: dt.date | None = None,
+    min_rating: int | None = None,
+) -> GapOverview:
+    """The gaps of the nation, a county or a municipality in the two kinds that lead the
+    lists: supports missing in the county (everywhere, or in most of it), one row per county
+    × tier × target group, and unequal gaps, one row per municipality; mothers' and fathers'
+    gaps that are only the parents' gap folded into it (``mapping.gaps.sort_into_kinds``).
+    Arguments as for ``gaps()``; the same queries."""
     state = _state()
-    _check_codes(state, county=county, life_situation=life_situation)
-    view = _view(state, life_situation)
+    _check_codes(
+        state,
+        county=county,
+        municipality=municipality,
+        life_situation=life_situation,
+        min_rating=min_rating,
+    )
+    geography, taxonomy = state.geography, state.taxonomy
+    view = _view(state, _lens(life_situation, min_rating))
+    searches = UnmetSearches.read(week=week_start(week), life_situation=life_situation)
+    found = _gaps(
+        state,
+        view,
+        county=county,
+        municipality=municipality,
+        threshold=settings.COVERAGE_GAP_THRESHOLD if threshold is None else threshold,
+        week=week,
+        life_situation=life_situation,
+        searches=searches,
+    )
+    # The children of the area listed in each county: the county, or the one municipality.
+    area_children = {
+        code: float(geography.children[geography.area_slice(county=code)].sum())
+        for code in {gap.county for gap in found}
+    }
+    if municipality is not None:
+        area_children = {gap.county: gap.children for gap in found}
+    return sort_into_kinds(
+        found,
+        area_children=area_children,
+        searches=searches,
+        tier_order=taxonomy.tier_index,
+        group_order=taxonomy.group_index,
+    )
+
+
+def uniformity(
+    *, county: str, life_situation: str | None = None, min_rating: int | None = None
+) -> list[UniformityCell]:
+    """1 − children-weighted Gini of the county's municipal coverage, per tier × target group
+    (``mapping.gaps.uniformity``); None where nobody is covered anywhere in the county or it
+    has no children."""
+    state = _state()
+    _check_codes(state, county=county, life_situation=life_situation, min_rating=min_rating)
+    view = _view(state, _lens(life_situation, min_rating))
     mask = _municipality_mask(state, county, None)
     children = view.municipality_children[mask]
     coverage = _coverage(view.municipality_covered[:, :, mask], children[None, None, :])
-    values = 1.0 - weighted_gini(coverage, children)
+    values = uniformity_of(coverage, children)
+    why = gettext("no children") if children.sum() <= 0 else gettext("nobody covered anywhere")
     return [
-        UniformityCell(tier=tier, target_group=group, value=float(values[t, g]))
+        UniformityCell(
+            tier=tier,
+            target_group=group,
+            value=None if np.isnan(values[t, g]) else float(values[t, g]),
+            reason=why if np.isnan(values[t, g]) else "",
+        )
         for t, tier in enumerate(state.taxonomy.tiers)
         for g, group in enumerate(state.taxonomy.target_groups)
     ]
@@ -703,6 +916,7 @@ def accessibility(
     county: str | None = None,
     municipality: str | None = None,
     life_situation: str | None = None,
+    min_rating: int | None = None,
 ) -> list[AccessibilityCell]:
     """E2SFCA accessibility per postal area (capacity per 1,000 children), by code; see
     ``mapping.accessibility``. Computed for the whole country (catchments cross borders)."""
@@ -714,20 +928,17 @@ def accessibility(
         county=county,
         municipality=municipality,
         life_situation=life_situation,
+        min_rating=min_rating,
     )
     geography = state.geography
+    lens = _lens(life_situation, min_rating)
     values = _derive(
         state,
-        ("accessibility", tier, target_group, life_situation),
-        lambda: _accessibility(state, tier, target_group, life_situation),
+        ("accessibility", tier, target_group, *lens.key),
+        lambda: _accessibility(state, tier, target_group, lens),
     )
     area = geography.area_slice(county=county, municipality=municipality)
-    names = {
-        pa.code: pa.name
-        for pa in PostalArea.objects.filter(code__in=geography.codes[area].tolist()).only(
-            "code", "name"
-        )
-    }
+    names = _postal_area_names(geography.codes[area].tolist())
     municipalities = geography.municipalities[geography.area_municipality[area]].tolist()
     return sorted(
         (
@@ -746,17 +957,17 @@ def accessibility(
     )
 
 
-def _accessibility(
-    state: State, tier: str, target_group: str, life_situation: str | None
-) -> np.ndarray:
+def _accessibility(state: State, tier: str, target_group: str, lens: _Lens) -> np.ndarray:
     services, supply, taxonomy = state.services, state.supply, state.taxonomy
     selected = (services.tier == taxonomy.tier_index[tier]) & services.groups[
         :, taxonomy.group_index[target_group]
     ]
-    if life_situation is not None:
-        selected &= services.life[:, taxonomy.life_index[life_situation]]
+    if lens.life_situation is not None:
+        selected &= services.life[:, taxonomy.life_index[lens.life_situation]]
+    if lens.rated is not None:
+        selected &= np.isin(services.ids, lens.rated)
     points = np.isin(supply.service_ids, services.ids[selected])
-    distance = reach_km(tier)
+    distance = availability.reach_km(tier)
     return PER_CHILDREN * e2sfca(
         demand=state.geography.children,
         demand_latitude=state.geography.latitude,
@@ -867,11 +1078,15 @@ def _validate(service: HypotheticalService, state: State) -> CatalogueInput:
                 "wellbeing services counties or municipalities."
             )
         )
-    remote = {code for code in service.channels if channel_rows.get(code) or code == HOME_VISIT}
+    remote = {
+        code
+        for code in service.channels
+        if availability.reaches_everywhere(code, bool(channel_rows.get(code)))
+    }
     if not remote and not service.locations:
         errors.setdefault("locations", []).append(
             gettext(
-                "Give at least one location, or a remote channel or home visits: otherwise "
+                "Enter at least one location, or a remote channel or home visits: otherwise "
                 "the service reaches nobody."
             )
         )
@@ -917,7 +1132,7 @@ def what_if(
     geography, taxonomy = state.geography, state.taxonomy
     threshold = settings.COVERAGE_GAP_THRESHOLD if threshold is None else threshold
     built, _ = build_services(catalogue, geography, taxonomy)
-    view = _view(state, life_situation)
+    view = _view(state, _lens(life_situation))
     result = WhatIf()
     counts_service = life_situation is None or bool(
         built.life[0, taxonomy.life_index[life_situation]]
@@ -1025,7 +1240,7 @@ def snapshot_coverage(*, date: dt.date | None = None) -> int:
     number of cells stored (municipalities × tiers × target groups)."""
     date = date or timezone.localdate()
     state = _state()
-    view = _view(state, None)
+    view = _view(state, _lens())
     geography, taxonomy = state.geography, state.taxonomy
     keys = [
         CoverageSnapshot.key(tier, group)

@@ -24,11 +24,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.conf import settings
 from django.db.models import Q
 from scipy import sparse
 from scipy.spatial import cKDTree
 
+from services import availability
 from services.models import (
     LifeSituation,
     Location,
@@ -41,11 +41,6 @@ from services.models import (
 )
 
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
-DEFAULT_REACH_KM = 25.0  # for a tier missing from settings.COVERAGE_REACH_KM
-HOME_VISIT = "HOME_VISIT"
-PARENTS = "PARENTS"
-# A service for PARENTS, or for no target group ("all parents"), counts for these too.
-PARENTS_INCLUDE = ("MOTHERS", "FATHERS")
 CHUNK = 2048  # services per block when unpacking footprints (≈ 6 MB of booleans)
 FORMAT = 1  # bump when the stored arrays change shape or meaning
 
@@ -92,10 +87,6 @@ def pairs_within(
         found["j"].astype(np.intp),
         km_for_chord(found["v"]) if distances else None,
     )
-
-
-def reach_km(tier: str) -> float:
-    return float(settings.COVERAGE_REACH_KM.get(tier, DEFAULT_REACH_KM))
 
 
 # --------------------------------------------------------------------------------------------
@@ -289,7 +280,7 @@ def load_catalogue(service_ids: Iterable[int] | None = None) -> CatalogueInput:
     )
     result.remote_ids = set(
         SupportService.channels.through.objects.filter(through_filter)
-        .filter(Q(channel__is_remote=True) | Q(channel_id=HOME_VISIT))
+        .filter(availability.reaches_everywhere_q())
         .values_list("supportservice_id", flat=True)
     )
     result.target_groups = list(
@@ -416,14 +407,14 @@ def _membership(
 def effective_groups(
     ids: Sequence[int], pairs: Iterable[tuple[int, str]], taxonomy: Taxonomy
 ) -> np.ndarray:
-    """(S, G) booleans: listed groups; PARENTS or none adds PARENTS, MOTHERS and FATHERS."""
+    """(S, G) booleans: the groups each service counts for (``availability.counted_groups``:
+    listing PARENTS, or no group, adds PARENTS, MOTHERS and FATHERS)."""
     groups = _membership(ids, pairs, taxonomy.group_index, len(taxonomy.target_groups))
-    widen = ~groups.any(axis=1)
-    parents = taxonomy.group_index.get(PARENTS)
-    if parents is not None:
-        widen |= groups[:, parents]
-        groups[widen, parents] = True
-    for code in PARENTS_INCLUDE:
+    widening = [
+        taxonomy.group_index[c] for c in availability.WIDENING_GROUPS if c in taxonomy.group_index
+    ]
+    widen = ~groups.any(axis=1) | groups[:, widening].any(axis=1)
+    for code in availability.ALL_PARENTS:
         column = taxonomy.group_index.get(code)
         if column is not None:
             groups[widen, column] = True
@@ -500,7 +491,9 @@ def build_services(
     # where the postal area's municipality is in the service's area served.
     near_rows: list[np.ndarray] = [np.empty(0, dtype=np.intp)]
     near_areas: list[np.ndarray] = [np.empty(0, dtype=np.intp)]
-    tier_reach = np.array([reach_km(code) for code in taxonomy.tiers], dtype=np.float64)
+    tier_reach = np.array(
+        [availability.reach_km(code) for code in taxonomy.tiers], dtype=np.float64
+    )
     location_reach = tier_reach[tier[location_row]]
     xyz = unit_vectors(location_lat, location_lon)
     for distance in np.unique(location_reach).tolist():

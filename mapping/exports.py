@@ -24,9 +24,10 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from mapping.coverage import Gap
+from mapping.gaps import Gap, MissingSupport
 from mapping.models import Action
 from mapping.templatetags.mapping_format import percent_value
+from services.spreadsheets import csv_cell, xlsx_cell
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = ("csv", "xlsx")
@@ -59,7 +60,17 @@ GAP_COLUMNS = (
     Column(_("coverage (%)"), "number", 11),
     Column(_("searches that found nothing local"), "integer"),
     Column(_("open actions"), "integer", 10),
+    Column(_("kind"), width=30),
+    Column(_("also counts for"), width=24),
+    Column(_("county coverage (%)"), "number", 11),
+    Column(_("only services using a method rated at least"), "integer", 10),
 )
+
+KIND_NAMES = {
+    "unequal": _("unequal: most of the county has it"),
+    "mostly": _("missing in most of the county"),
+    "everywhere": _("missing everywhere in the county"),
+}
 
 PLAN_COLUMNS = (
     Column(_("wellbeing services county"), width=30),
@@ -80,14 +91,22 @@ PLAN_COLUMNS = (
 
 
 def gap_table(
-    gaps: Iterable[Gap],
+    unequal: Iterable[Gap],
     *,
+    missing: Iterable[MissingSupport] = (),
     names: dict[str, dict[str, str]],
     life_situation: str,
+    min_rating: int | None = None,
     open_actions: dict[tuple[str, str, str], int],
 ) -> Table:
-    """``names``: county, tier and target group names by code; ``life_situation``: the name
-    of the life situation the list was narrowed to, or empty."""
+    """The unequal gaps (one row per municipality), then the supports missing in a county
+    (one row per county; the municipalities affected in one cell), each ranked from 1.
+    ``names``: county, tier and target group names by code; ``life_situation``: the name of
+    the life situation the list was narrowed to, or empty."""
+
+    def groups(codes: Iterable[str]) -> str:
+        return ", ".join(names["target_group"].get(code, code) for code in codes)
+
     rows = [
         [
             rank,
@@ -101,10 +120,37 @@ def gap_table(
             round(gap.uncovered_children),
             percent_value(gap.coverage),
             gap.unmet_searches,
-            open_actions.get((gap.municipality, gap.tier, gap.target_group), 0),
+            sum(open_actions.get((gap.municipality, gap.tier, g), 0) for g in gap.target_groups),
+            str(KIND_NAMES["unequal"]),
+            groups(gap.target_groups[1:]),
+            None if gap.county_coverage is None else percent_value(gap.county_coverage),
+            min_rating,
         ]
-        for rank, gap in enumerate(gaps, start=1)
+        for rank, gap in enumerate(unequal, start=1)
     ]
+    ranks: dict[bool, int] = {}
+    for row in missing:
+        rank = ranks[row.missing_everywhere] = ranks.get(row.missing_everywhere, 0) + 1
+        rows.append(
+            [
+                rank,
+                names["county"].get(row.county, row.county),
+                "",
+                ", ".join(row.municipalities),
+                names["tier"].get(row.tier, row.tier),
+                names["target_group"].get(row.target_group, row.target_group),
+                life_situation,
+                round(row.children),
+                round(row.uncovered_children),
+                percent_value(row.coverage),
+                row.unmet_searches,
+                None,
+                str(KIND_NAMES["everywhere" if row.missing_everywhere else "mostly"]),
+                groups(row.also_for),
+                percent_value(row.county_coverage),
+                min_rating,
+            ]
+        )
     return Table(title=_("Gaps"), columns=GAP_COLUMNS, rows=rows)
 
 
@@ -153,7 +199,7 @@ def csv_value(value: Any) -> Any:
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, dt.date):
         return value.isoformat()
-    return value
+    return csv_cell(value)  # names from imports may start a formula
 
 
 def xlsx_response(table: Table, name: str) -> HttpResponse:
@@ -181,7 +227,8 @@ def xlsx_response(table: Table, name: str) -> HttpResponse:
         if column.kind in formats
     }
     for row in table.rows:
-        values: list[Any] = [xlsx_value(value) for value in row]
+        # Texts as string cells: names from imports may look like formulas.
+        values: list[Any] = [xlsx_cell(sheet, xlsx_value(value)) for value in row]
         for index, number_format in dated.items():
             if values[index] is not None:
                 cell = WriteOnlyCell(sheet, values[index])

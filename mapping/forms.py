@@ -12,16 +12,16 @@ from django.db.models.functions import Coalesce, Lower
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from mapping.gaps import DEFAULT_SORT
 from mapping.models import Action
-from services.models import Municipality, Organisation, PostalArea
+from services import availability
+from services.models import Method, Municipality, Organisation, PostalArea
 from services.models.geography import FINLAND_LAT, FINLAND_LON
 
 Choices = Sequence[tuple[str, str]]
 
 DEFAULT_TIER = "UNIVERSAL_INDIVIDUAL"
 DEFAULT_TARGET_GROUP = "PARENTS"
-# Home visits reach a family wherever it lives, like the remote channels.
-HOME_VISIT = "HOME_VISIT"
 
 
 def by_name(queryset: QuerySet) -> QuerySet:
@@ -31,11 +31,33 @@ def by_name(queryset: QuerySet) -> QuerySet:
     return queryset.order_by(Lower(Coalesce(*dict.fromkeys(columns))))
 
 
+def rating_choices() -> list[tuple[str, str]]:
+    """The evidence-based lens: all services, or those using a method rated at least N."""
+    return [
+        ("", _("all services")),
+        *(
+            (str(value), _("those using a method rated %(rating)s or higher") % {"rating": value})
+            for value in Method.Rating.values
+        ),
+    ]
+
+
+def clean_rating(value: str) -> int | None:
+    return int(value) if value else None
+
+
 class SelectionForm(forms.Form):
-    """Which figures the dashboard shows: one life situation (or all), and the tier × target
-    group of the map, the postal areas and the trend. Read from GET, never saved."""
+    """Which figures the dashboard shows: one life situation (or all), services with a rated
+    evidence-based method (or all), and the tier × target group of the map, the postal areas
+    and the trend. Read from GET, never saved."""
 
     life_situation = forms.ChoiceField(label=_("Life situation"), required=False)
+    min_rating = forms.TypedChoiceField(
+        label=_("Services counted"),
+        required=False,
+        coerce=clean_rating,
+        empty_value=None,
+    )
     tier = forms.ChoiceField(label=_("Tier (map and trend)"), required=False)
     target_group = forms.ChoiceField(label=_("Target group (map and trend)"), required=False)
 
@@ -49,16 +71,18 @@ class SelectionForm(forms.Form):
     ) -> None:
         super().__init__(data)
         self.fields["life_situation"].choices = [("", _("all life situations")), *life_situations]
+        self.fields["min_rating"].choices = rating_choices()
         self.fields["tier"].choices = list(tiers)
         self.fields["target_group"].choices = list(target_groups)
 
-    def selection(self) -> dict[str, str | None]:
-        """The valid choices, with defaults in place of missing or invalid ones."""
+    def choices_made(self) -> dict[str, Any]:
+        """The valid choices; None for missing or invalid ones."""
         cleaned = self.cleaned_data if self.is_bound else {}
         return {
             "life_situation": cleaned.get("life_situation") or None,
-            "tier": cleaned.get("tier") or DEFAULT_TIER,
-            "target_group": cleaned.get("target_group") or DEFAULT_TARGET_GROUP,
+            "min_rating": cleaned.get("min_rating"),
+            "tier": cleaned.get("tier") or None,
+            "target_group": cleaned.get("target_group") or None,
         }
 
 
@@ -71,6 +95,12 @@ class GapFilterForm(forms.Form):
         empty_label=_("all municipalities"),
     )
     life_situation = forms.ChoiceField(label=_("Life situation"), required=False)
+    min_rating = forms.TypedChoiceField(
+        label=_("Services counted"),
+        required=False,
+        coerce=clean_rating,
+        empty_value=None,
+    )
     threshold = forms.IntegerField(
         label=_("Coverage below (%)"),
         required=False,
@@ -78,12 +108,26 @@ class GapFilterForm(forms.Form):
         max_value=100,
         help_text=_("A gap is a municipality, tier and target group with coverage below this."),
     )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("uncovered", _("uncovered children")),
+            ("coverage", _("coverage, lowest first")),
+            ("searches", _("searches that found nothing local")),
+        ],
+    )
 
     def __init__(self, data: Any, *, counties: Choices, life_situations: Choices) -> None:
         super().__init__(data)
         self.fields["county"].choices = [("", _("the whole of Finland")), *counties]
         self.fields["municipality"].queryset = by_name(Municipality.objects.all())
         self.fields["life_situation"].choices = [("", _("all life situations")), *life_situations]
+        self.fields["min_rating"].choices = rating_choices()
+
+    def sort_key(self) -> str:
+        cleaned = self.cleaned_data if self.is_bound else {}
+        return ("sort" not in self.errors and cleaned.get("sort")) or DEFAULT_SORT
 
 
 class PlanFilterForm(forms.Form):
@@ -94,7 +138,9 @@ class PlanFilterForm(forms.Form):
         choices=[("", _("any status")), *Action.Status.choices],
     )
     kind = forms.ChoiceField(
-        label=_("What"), required=False, choices=[("", _("any kind")), *Action.Kind.choices]
+        label=_("Type of action"),
+        required=False,
+        choices=[("", _("any kind")), *Action.Kind.choices],
     )
 
     def __init__(self, data: Any, *, counties: Choices) -> None:
@@ -151,7 +197,7 @@ class WhatIfForm(forms.Form):
         min_value=1,
         max_value=1_000_000,
         help_text=_("Optional: families served at a time, for the accessibility measure."),
-        error_messages={"min_value": _("Give a capacity of at least 1, or leave it empty.")},
+        error_messages={"min_value": _("Enter a capacity of at least 1, or leave it empty.")},
     )
     county = forms.ChoiceField(label=_("Show the gaps of"), required=False)
 
@@ -266,7 +312,9 @@ class WhatIfForm(forms.Form):
                 ),
             )
         channels = set(cleaned.get("channels") or ())
-        reaches_homes = bool(channels & (self.remote_channels | {HOME_VISIT}))
+        reaches_homes = any(
+            availability.reaches_everywhere(code, code in self.remote_channels) for code in channels
+        )
         if not reaches_homes and not cleaned.get("locations") and "locations" not in self.errors:
             self.add_error(
                 "locations",
@@ -306,9 +354,13 @@ class ActionForm(forms.ModelForm):
     def detail_fields(self) -> list[forms.BoundField]:
         return [field for field in self if field.name not in self.GAP_FIELDS]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, counties: frozenset[str] | None = None, **kwargs: Any) -> None:
+        """``counties``: the municipalities offered are theirs (None: all)."""
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].queryset = by_name(Municipality.objects.all())
+        municipalities = Municipality.objects.all()
+        if counties is not None:
+            municipalities = municipalities.filter(county__in=sorted(counties))
+        self.fields["municipality"].queryset = by_name(municipalities)
         self.fields["owner"].queryset = by_name(Organisation.objects.all())
         self.fields["life_situation"].empty_label = _("all life situations")
         self.fields["kind"].choices = Action.Kind.choices

@@ -13,7 +13,7 @@ class AreaQuery(serializers.Serializer):
 
     def validate(self, attrs: dict) -> dict:
         if attrs.get("county") and attrs.get("municipality"):
-            raise serializers.ValidationError(_("Give a county or a municipality, not both."))
+            raise serializers.ValidationError(_("Enter a county or a municipality, not both."))
         return attrs
 
 

@@ -24,16 +24,34 @@ def recompute_coverage_task(service_ids: list[int] | None = None) -> int:
 
 
 @shared_task
+def catch_up_coverage_task() -> int | None:
+    """Recompute what changes whose task was never queued left out (mapping/catch_up.py); run
+    by Celery beat every ``COVERAGE_CATCH_UP_SECONDS``. Returns the stored version, or None."""
+    from mapping.catch_up import catch_up_coverage
+
+    status = catch_up_coverage()
+    return status.version if status is not None else None
+
+
+@shared_task
 def snapshot_coverage_task() -> int:
     """The monthly snapshot for the trend; returns the number of rows stored."""
     return coverage.snapshot_coverage()
+
+
+@shared_task
+def send_weekly_digest_task() -> dict[str, int]:
+    """Coordinators' Monday digest; run by Celery beat, once per person per week."""
+    from mapping.digest import send_weekly_digest
+
+    return vars(send_weekly_digest())
 
 
 def catalogue_changed(*, service_ids: list[int]) -> None:
     """Queue a recomputation (``settings.CATALOGUE_CHANGE_HANDLERS``; runs after commit).
 
     A broker that cannot be reached must not fail the catalogue change: the failure is logged
-    and the nightly full recomputation catches up.
+    and ``catch_up_coverage_task`` catches up within ``COVERAGE_CATCH_UP_SECONDS``.
     """
     task = recompute_coverage_task
     try:
@@ -43,7 +61,7 @@ def catalogue_changed(*, service_ids: list[int]) -> None:
             task.apply_async(args=[list(service_ids)], connection=connection, retry=False)
     except (OperationalError, OSError):
         logger.exception(
-            "Could not queue the coverage recomputation for services %s; the nightly full "
-            "recomputation will include them.",
+            "Could not queue the coverage recomputation for services %s; the periodic "
+            "catch-up (catch_up_coverage_task) will include them.",
             service_ids,
         )

@@ -7,6 +7,7 @@ and then ``SECRET_KEY`` must come from the environment.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -19,7 +20,16 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def envbool(name: str, default: str = "False") -> bool:
-    return os.environ.get(name, default).strip().lower() in {"1", "true", "yes", "on"}
+    """true/false (also 1/0, yes/no, on/off); anything else stops the start, naming ``name``."""
+    value = os.environ.get(name, "").strip().lower() or default.lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={os.environ.get(name)!r} is not understood: give true or false "
+        "(or 1/0, yes/no, on/off)."
+    )
 
 
 def envint(name: str, default: str) -> int:
@@ -45,7 +55,7 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "modeltranslation",  # must come before django.contrib.admin
-    "django.contrib.admin",
+    "accounts.apps.StaffAdminConfig",  # django.contrib.admin with our admin site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -56,6 +66,11 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "reversion",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "accounts",
     "services",
     "mapping",
@@ -63,15 +78,20 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Permissions-Policy everywhere; staff responses never stored (perhekeskus/headers.py).
+    "perhekeskus.headers.ResponseHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: answers a locked-out login with our page (accounts.views).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "perhekeskus.urls"
@@ -90,8 +110,16 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "services.context_processors.language_links",
                 "services.context_processors.support_list",
+                "accounts.context_processors.staff",
             ],
         },
+    },
+    {
+        # Fragments rendered many times on a page (perhekeskus/templating.py).
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "perhekeskus.templating.environment"},
     },
 ]
 
@@ -117,10 +145,45 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+# Staff log in on the staff side (accounts.views.login), the admin included.
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "services:staff_home"
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out user and address before the password is read.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Staff sessions last a working day; only staff have sessions (visitors get no cookies).
+SESSION_COOKIE_AGE = envint("STAFF_SESSION_HOURS", "9") * 60 * 60
+# Login throttling (django-axes): after this many failures for one user name from one address
+# the login is refused for AXES_COOLOFF_TIME; a successful login resets the count.
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", "5")
+AXES_COOLOFF_TIME = dt.timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", "15"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_USERNAME_FORM_FIELD = "username"
+# The client address as the throttles see it (REST_FRAMEWORK["NUM_PROXIES"] trusted proxies).
+AXES_CLIENT_IP_CALLABLE = "services.form_protection.client_address"
+AXES_VERBOSE = False
+# Two-factor login (django-otp): the issuer shown in authenticator apps.
+OTP_TOTP_ISSUER = os.environ.get("OTP_ISSUER", "Perhekeskus")
+# An invitation to become an editor expires after this many days.
+INVITATION_DAYS = envint("INVITATION_DAYS", "7")
+# History of the catalogue (django-reversion): a service's versions hold its whole document.
+SERIALIZATION_MODULES = {"catalogue": "services.catalogue.serializer"}
 
 # Cache and tasks: Redis when REDIS_URL is set, otherwise in-process.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# --- Redis under faults (issue 13: a Redis that refuses or never answers) -----------------
+# Seconds to wait for Redis to accept a connection and to answer a command. The cache, the
+# broker and the result backend all give up after this; a refused connection fails at once.
+REDIS_CACHE_TIMEOUT = float(os.environ.get("REDIS_CACHE_TIMEOUT", "0.25"))
+REDIS_TASK_TIMEOUT = float(os.environ.get("REDIS_TASK_TIMEOUT", "1"))
+# After the cache's Redis fails to answer, each process leaves it alone for this long (cache
+# misses at once, not a timeout per cache call; perhekeskus/redis_cache.py). 0: never.
+REDIS_CACHE_PAUSE_SECONDS = float(os.environ.get("REDIS_CACHE_PAUSE_SECONDS", "5"))
+# --- end of Redis under faults --------------------------------------------------------------
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -129,8 +192,9 @@ if REDIS_URL:
             "OPTIONS": {
                 # A Redis outage must not take the public site down: cache misses instead.
                 "IGNORE_EXCEPTIONS": True,
-                "SOCKET_CONNECT_TIMEOUT": 1,
-                "SOCKET_TIMEOUT": 1,
+                "SOCKET_CONNECT_TIMEOUT": REDIS_CACHE_TIMEOUT,
+                "SOCKET_TIMEOUT": REDIS_CACHE_TIMEOUT,
+                "CONNECTION_POOL_CLASS": "perhekeskus.redis_cache.PausingConnectionPool",
             },
         }
     }
@@ -158,6 +222,16 @@ CELERY_BEAT_SCHEDULE["snapshot-coverage"] = {
     "task": "mapping.tasks.snapshot_coverage_task",
     "schedule": crontab(minute=0, hour=3, day_of_month=1),
 }
+# Freshness: editors hear of their stale listings every morning, coordinators get a digest on
+# Mondays (services/reminders.py, mapping/digest.py).
+CELERY_BEAT_SCHEDULE["stale-reminders"] = {
+    "task": "services.tasks.send_stale_reminders_task",
+    "schedule": crontab(minute=0, hour=7),
+}
+CELERY_BEAT_SCHEDULE["weekly-digest"] = {
+    "task": "mapping.tasks.send_weekly_digest_task",
+    "schedule": crontab(minute=30, hour=6, day_of_week=1),
+}
 CELERY_BEAT_SCHEDULE["recompute-coverage"] = {
     "task": "mapping.tasks.recompute_coverage_task",
     "schedule": crontab(minute=30, hour=2),
@@ -168,12 +242,65 @@ SEARCH_DEMAND_FLUSH_SECONDS = envint("SEARCH_DEMAND_FLUSH_SECONDS", "300")
 # With Redis, each web process adds its counts to Redis this often.
 SEARCH_DEMAND_PUSH_SECONDS = envint("SEARCH_DEMAND_PUSH_SECONDS", "10")
 # Each web process keeps this many rendered home and search pages for visitors without cookies
-# (0: none); any catalogue change makes them obsolete at once (services/views/search.py).
+# (0: none), in at most this many bytes; any catalogue change makes them obsolete at once
+# (services/views/search.py, services/page_cache.py).
 SEARCH_PAGE_CACHE_ENTRIES = envint("SEARCH_PAGE_CACHE_ENTRIES", "500")
+SEARCH_PAGE_CACHE_BYTES = envint("SEARCH_PAGE_CACHE_BYTES", str(32 * 1024 * 1024))
 CELERY_BEAT_SCHEDULE["flush-search-demand"] = {
     "task": "services.tasks.flush_search_demand_task",
     "schedule": SEARCH_DEMAND_FLUSH_SECONDS,
 }
+
+# --- Background work under faults (issue 13) -------------------------------------------------
+# A task is acknowledged only when it has finished, and a task whose worker process died is
+# handed out again (every task is safe to run twice; a redelivered import fails its run with
+# the reason instead of running again, services/tasks.py).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# "STARTED" in the result backend while a task runs (what the stack test waits for).
+CELERY_TASK_TRACK_STARTED = True
+# Every task is stopped after this long: soft (an exception the task reports), then hard (the
+# worker process is killed). Imports have their own limit (IMPORT_TIME_LIMIT_SECONDS).
+TASK_TIME_LIMIT_SECONDS = envint("TASK_TIME_LIMIT_SECONDS", "900")
+CELERY_TASK_SOFT_TIME_LIMIT = TASK_TIME_LIMIT_SECONDS
+CELERY_TASK_TIME_LIMIT = TASK_TIME_LIMIT_SECONDS + 60
+IMPORT_TIME_LIMIT_SECONDS = envint("IMPORT_TIME_LIMIT_SECONDS", str(20 * 60))
+# Redis gives a message that was taken but not acknowledged to another worker after this
+# long (a worker that vanished); it must exceed the longest task, or a task still running
+# would be handed out twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_timeout": REDIS_TASK_TIMEOUT,
+    "socket_connect_timeout": REDIS_TASK_TIMEOUT,
+    "visibility_timeout": max(IMPORT_TIME_LIMIT_SECONDS, TASK_TIME_LIMIT_SECONDS) + 600,
+}
+CELERY_REDIS_SOCKET_TIMEOUT = REDIS_TASK_TIMEOUT
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_TASK_TIMEOUT
+# Storing a result retries a few times, not twenty (Celery's default) while Redis is away.
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 2}}
+CELERY_RESULT_EXPIRES = dt.timedelta(days=1)
+# Queue and cache key prefix of this deployment: two deployments (or two test stacks) can share
+# one Redis database.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
+if REDIS_URL and os.environ.get("CACHE_KEY_PREFIX"):
+    CACHES["default"]["KEY_PREFIX"] = os.environ["CACHE_KEY_PREFIX"]
+# Coverage catch-up: this often, the services changed since the last full recomputation are
+# recomputed, so that a change whose task could not be queued (Redis away) shows within this
+# long (mapping/catch_up.py).
+COVERAGE_CATCH_UP_SECONDS = envint("COVERAGE_CATCH_UP_SECONDS", "900")
+CELERY_BEAT_SCHEDULE["catch-up-coverage"] = {
+    "task": "mapping.tasks.catch_up_coverage_task",
+    "schedule": COVERAGE_CATCH_UP_SECONDS,
+}
+# Imports whose worker vanished are failed with the reason, never left running (this often).
+IMPORT_WATCH_SECONDS = envint("IMPORT_WATCH_SECONDS", "300")
+CELERY_BEAT_SCHEDULE["fail-stalled-imports"] = {
+    "task": "services.tasks.fail_stalled_imports_task",
+    "schedule": IMPORT_WATCH_SECONDS,
+}
+CELERY_BEAT_SCHEDULE["delete-old-import-files"] = {
+    "task": "services.tasks.delete_old_import_files_task",
+    "schedule": crontab(minute=15, hour=4),
+}
+# --- end of background work under faults ----------------------------------------------------
 
 # Languages: Finnish first; content falls back fi -> sv -> en.
 LANGUAGE_CODE = "fi"
@@ -214,6 +341,39 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE_SSL else
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# Response headers and the container health check (perhekeskus/headers.py, docker-compose.yml).
+# Browser features no page uses are denied; geolocation only for our own pages ("use my
+# location" in the search). Sent on every response.
+PERMISSIONS_POLICY = {
+    "accelerometer": "()",
+    "autoplay": "()",
+    "camera": "()",
+    "display-capture": "()",
+    "encrypted-media": "()",
+    "fullscreen": "()",
+    "geolocation": "(self)",
+    "gyroscope": "()",
+    "magnetometer": "()",
+    "microphone": "()",
+    "midi": "()",
+    "payment": "()",
+    "picture-in-picture": "()",
+    "publickey-credentials-get": "()",
+    "screen-wake-lock": "()",
+    "serial": "()",
+    "usb": "()",
+    "xr-spatial-tracking": "()",
+}
+# Pages and API answers for signed-in staff, and every page under these paths, are marked
+# "Cache-Control: private, no-store" (the language prefix of /fi/staff/ is matched too).
+STAFF_PATH_PREFIXES = ("/admin/", "/staff/", "/mapping/")
+# The health check asks http://127.0.0.1:8000/healthz inside the web container: that address
+# is an allowed host, and /healthz answers over plain HTTP even behind SECURE_SSL.
+HEALTHCHECK_HOST = "127.0.0.1"
+if HEALTHCHECK_HOST not in ALLOWED_HOSTS:
+    ALLOWED_HOSTS.append(HEALTHCHECK_HOST)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # Content-Security-Policy (django-csp): our own origin only, no inline scripts or styles.
 # The admin and the API's browsable documentation keep Django's and the libraries' defaults.
 CONTENT_SECURITY_POLICY = {
@@ -243,6 +403,14 @@ REST_FRAMEWORK = {
     # which anyone can send, is ignored (DRF's own default, None, would trust it).
     "NUM_PROXIES": envint("NUM_PROXIES", "0"),
 }
+# Each web process keeps this many answers of the busiest API lists (/api/v1/services/,
+# /api/hsds/services) for clients without cookies (0: none), keyed by the address and the
+# catalogue's version as the search pages are: a catalogue change makes them obsolete at once,
+# and none is kept longer than API_PAGE_CACHE_SECONDS (services/api.py, ``kept_page``).
+API_PAGE_CACHE_ENTRIES = envint("API_PAGE_CACHE_ENTRIES", "200")
+# … in at most this many bytes (an answer larger than a quarter of it is not kept).
+API_PAGE_CACHE_BYTES = envint("API_PAGE_CACHE_BYTES", str(64 * 1024 * 1024))
+API_PAGE_CACHE_SECONDS = envint("API_PAGE_CACHE_SECONDS", "60")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Perhekeskus API",
     "DESCRIPTION": (
@@ -281,7 +449,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # Tasks run in-process (no REDIS_URL) would log every success into commands' output.
-    "loggers": {"celery.app.trace": {"level": "INFO" if REDIS_URL else "WARNING"}},
+    "loggers": {
+        "celery.app.trace": {"level": "INFO" if REDIS_URL else "WARNING"},
+        # django-axes logs every login at INFO; failures and lockouts are warnings.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # Catalogue rules.
@@ -291,10 +463,25 @@ CATALOGUE_CHANGE_HANDLERS: list[str] = [
     "services.search_index.catalogue_changed",
     "mapping.tasks.catalogue_changed",
 ]
-# A listing not confirmed as accurate for this many days is flagged as stale.
+# A listing not confirmed as accurate for this many days is flagged as stale, and its editors
+# are reminded (services/reminders.py).
 STALE_AFTER_DAYS = envint("STALE_AFTER_DAYS", "365")
+# Past this (18 months) since its last check, the public page says details may have changed.
+CHECKED_LONG_AGO_DAYS = envint("CHECKED_LONG_AGO_DAYS", "548")
 # The largest file staff can upload on the import page; larger imports run from the command line.
 IMPORT_MAX_UPLOAD_BYTES = envint("IMPORT_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024))
+# --- Import limits (issue 13; services/importers/limits.py) -----------------------------
+# The most records (rows of a CSV or a sheet, records of a JSON file, rows of one table of a
+# data package) one file may hold.
+IMPORT_MAX_RECORDS = envint("IMPORT_MAX_RECORDS", "100000")
+# The most a zip file (an XLSX workbook, an HSDS data package) may unpack to, checked before
+# anything is unpacked.
+IMPORT_MAX_UNPACKED_BYTES = envint("IMPORT_MAX_UNPACKED_BYTES", str(100 * 1024 * 1024))
+# Uploaded files are deleted this many days after their import finished (the report stays).
+IMPORT_FILE_RETENTION_DAYS = envint("IMPORT_FILE_RETENTION_DAYS", "30")
+# A queued import no worker has taken after this long is failed with the reason.
+IMPORT_QUEUE_TIMEOUT_SECONDS = envint("IMPORT_QUEUE_TIMEOUT_SECONDS", "3600")
+# --- end of import limits -------------------------------------------------------------------
 
 # Coverage mapping (PRODUCT.md "Mapping"; mapping/coverage.py).
 # How far (km, great-circle) a service point reaches families, per tier.

@@ -6,6 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 from django.views.decorators.cache import never_cache
 
+from perhekeskus import converters  # noqa: F401 - registers "id" and "token" for the apps
+
 
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -21,6 +23,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", include("services.urls")),
+    path("staff/", include("accounts.urls")),
     path("mapping/", include("mapping.urls")),
     prefix_default_language=True,
 )

@@ -10,7 +10,6 @@ from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -20,7 +19,8 @@ from modeltranslation.admin import (
     TranslationTabularInline,
 )
 
-from services.changes import catalogue_changed
+from services import catalogue
+from services.catalogue.history import ADMIN, DELETED
 from services.models import (
     EXAMPLE_SOURCES,
     Attribute,
@@ -48,6 +48,40 @@ from services.models import (
 )
 
 CHECKBOXES = {"widget": forms.CheckboxSelectMultiple}
+
+
+class CatalogueAdminMixin:
+    """Admin edits of catalogue rows go through the catalogue's write path.
+
+    A save of the change form (the row, its many-to-many fields and its inlines) is one
+    change; deletions and the list's actions are changes of their own. Search and coverage
+    hear of each, and each is kept in the history with the administrator's name.
+    """
+
+    def changeform_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        with catalogue.change(user=request.user, comment=ADMIN):
+            return super().changeform_view(request, *args, **kwargs)
+
+    def save_model(
+        self, request: HttpRequest, obj: models.Model, form: forms.ModelForm, change: bool
+    ) -> None:
+        catalogue.save(user=request.user, obj=obj, comment=ADMIN)
+
+    def save_related(
+        self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool
+    ) -> None:
+        with catalogue.change(user=request.user, comment=ADMIN) as work:
+            work.save_m2m(form)
+            for formset in formsets:
+                work.save_formset(formset)
+
+    def delete_model(self, request: HttpRequest, obj: models.Model) -> None:
+        catalogue.delete(user=request.user, obj=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        with catalogue.change(user=request.user, comment=DELETED) as work:
+            for obj in queryset:
+                work.delete(obj)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -141,7 +175,7 @@ class BoundaryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(TranslationAdmin):
+class OrganisationAdmin(CatalogueAdminMixin, TranslationAdmin):
     list_display = ["name", "kind", "business_id", "service_count", "source"]
     list_filter = ["kind", ExampleFilter, "source"]
     search_fields = ["name_fi", "name_sv", "name_en", "business_id", "external_id"]
@@ -194,7 +228,7 @@ class GroupSessionInline(TranslationTabularInline):
 
 
 @admin.register(SupportService)
-class SupportServiceAdmin(TranslationAdmin):
+class SupportServiceAdmin(CatalogueAdminMixin, TranslationAdmin):
     list_display = [
         "name",
         "organisation",
@@ -291,22 +325,6 @@ class SupportServiceAdmin(TranslationAdmin):
             kwargs.update(CHECKBOXES)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
-    def save_related(
-        self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool
-    ) -> None:
-        super().save_related(request, form, formsets, change)
-        catalogue_changed(service_ids=[form.instance.pk])
-
-    def delete_model(self, request: HttpRequest, obj: SupportService) -> None:
-        service_id = obj.pk
-        super().delete_model(request, obj)
-        catalogue_changed(service_ids=[service_id])
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
-        service_ids = list(queryset.values_list("pk", flat=True))
-        super().delete_queryset(request, queryset)
-        catalogue_changed(service_ids=service_ids)
-
     @admin.display(description=_("area served"))
     def area(self, service: SupportService) -> str:
         return str(_("whole of Finland")) if service.is_nationwide else str(_("regional"))
@@ -317,10 +335,7 @@ class SupportServiceAdmin(TranslationAdmin):
 
     @admin.action(description=_("Confirm the selected listings are still accurate"))
     def confirm_accurate(self, request: HttpRequest, queryset: QuerySet) -> None:
-        now = timezone.now()
-        for service in queryset:
-            service.confirm_accurate(user=request.user, when=now)
-        count = queryset.count()
+        count = catalogue.confirm_accurate(user=request.user, services=queryset)
         self.message_user(
             request,
             ngettext("%(count)d listing confirmed.", "%(count)d listings confirmed.", count)
@@ -330,8 +345,7 @@ class SupportServiceAdmin(TranslationAdmin):
 
     @admin.action(description=_("Publish the selected services"))
     def publish(self, request: HttpRequest, queryset: QuerySet) -> None:
-        count = queryset.update(status=SupportService.Status.PUBLISHED, updated_at=timezone.now())
-        catalogue_changed(service_ids=queryset.values_list("pk", flat=True))
+        count = catalogue.publish(user=request.user, services=queryset)
         self.message_user(
             request,
             ngettext("%(count)d service published.", "%(count)d services published.", count)
@@ -340,8 +354,7 @@ class SupportServiceAdmin(TranslationAdmin):
 
     @admin.action(description=_("Archive the selected services"))
     def archive(self, request: HttpRequest, queryset: QuerySet) -> None:
-        count = queryset.update(status=SupportService.Status.ARCHIVED, updated_at=timezone.now())
-        catalogue_changed(service_ids=queryset.values_list("pk", flat=True))
+        count = catalogue.archive(user=request.user, services=queryset)
         self.message_user(
             request,
             ngettext("%(count)d service archived.", "%(count)d services archived.", count)
@@ -362,7 +375,7 @@ class OpeningHoursExceptionInline(TranslationTabularInline):
 
 
 @admin.register(Location)
-class LocationAdmin(TranslationAdmin):
+class LocationAdmin(CatalogueAdminMixin, TranslationAdmin):
     list_display = ["__str__", "service", "municipality", "postal_code"]
     list_filter = ["municipality__county"]
     list_select_related = ["service", "municipality"]
@@ -389,26 +402,9 @@ class LocationAdmin(TranslationAdmin):
         "external_id",
     ]
 
-    def save_model(
-        self, request: HttpRequest, obj: Location, form: forms.ModelForm, change: bool
-    ) -> None:
-        moved_from = Location.objects.filter(pk=obj.pk).values_list("service_id", flat=True)
-        service_ids = [obj.service_id, *moved_from]
-        super().save_model(request, obj, form, change)
-        catalogue_changed(service_ids=service_ids)
-
-    def delete_model(self, request: HttpRequest, obj: Location) -> None:
-        super().delete_model(request, obj)
-        catalogue_changed(service_ids=[obj.service_id])
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
-        service_ids = list(queryset.values_list("service_id", flat=True))
-        super().delete_queryset(request, queryset)
-        catalogue_changed(service_ids=service_ids)
-
 
 @admin.register(ContactPoint)
-class ContactPointAdmin(TranslationAdmin):
+class ContactPointAdmin(CatalogueAdminMixin, TranslationAdmin):
     list_display = ["__str__", "service", "kind"]
     list_filter = ["kind"]
     list_select_related = ["service"]
@@ -419,7 +415,7 @@ class ContactPointAdmin(TranslationAdmin):
 
 
 @admin.register(GroupSession)
-class GroupSessionAdmin(TranslationAdmin):
+class GroupSessionAdmin(CatalogueAdminMixin, TranslationAdmin):
     list_display = ["__str__", "service", "starts_at", "ends_at", "is_cancelled"]
     list_filter = ["is_cancelled", "language"]
     list_select_related = ["service"]
@@ -442,7 +438,7 @@ class GroupSessionAdmin(TranslationAdmin):
 
 
 @admin.register(Method)
-class MethodAdmin(TranslationAdmin):
+class MethodAdmin(CatalogueAdminMixin, TranslationAdmin):
     list_display = ["name", "rating", "rated_on"]
     list_filter = ["rating"]
     search_fields = ["name_fi", "name_sv", "name_en", "slug"]
@@ -455,45 +451,36 @@ class MethodAdmin(TranslationAdmin):
 
 @admin.register(ErrorReport)
 class ErrorReportAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "service", "short_text", "status", "handled_by"]
+    """Reports are handled on the staff side (the queue and the report page); here they are
+    only looked up."""
+
+    list_display = ["created_at", "service", "short_text", "status", "assignee"]
     list_filter = ["status", "created_at", "service__tier", "service__organisation__kind"]
-    list_select_related = ["service", "handled_by"]
+    list_select_related = ["service", "assignee"]
     search_fields = ["text", "service__name_fi", "service__name_sv", "service__name_en"]
     date_hierarchy = "created_at"
     readonly_fields = [
         "service",
         "text",
         "reply_to",
+        "language",
         "created_at",
         "status",
-        "handled_by",
-        "handled_at",
+        "assignee",
+        "closed_by",
+        "closed_at",
+        "outcome",
     ]
-    actions = ["mark_handled"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
     @admin.display(description=_("what is wrong"))
     def short_text(self, report: ErrorReport) -> str:
         return report.text if len(report.text) <= 80 else f"{report.text[:79]}…"
-
-    @admin.action(description=_("Mark as handled (erases the reply address)"))
-    def mark_handled(self, request: HttpRequest, queryset: QuerySet) -> None:
-        reports = list(queryset.filter(status=ErrorReport.Status.NEW))
-        now = timezone.now()
-        for report in reports:
-            report.mark_handled(by=request.user, when=now)
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d report marked as handled.",
-                "%(count)d reports marked as handled.",
-                len(reports),
-            )
-            % {"count": len(reports)},
-            messages.SUCCESS,
-        )
 
 
 @admin.register(SharedList)

@@ -30,10 +30,11 @@ from zoneinfo import ZoneInfo
 import yaml
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone, translation
 
-from services.changes import catalogue_changed
+from services.catalogue import Change, change
+from services.catalogue.history import EXAMPLE
 from services.models import (
     Attribute,
     Channel,
@@ -652,9 +653,16 @@ def translated(field_name: str, text: TEXT) -> dict[str, str | None]:
 
 
 class Writer:
+    """Writes the example catalogue through one ``Change`` (``services.catalogue``)."""
+
     def __init__(
-        self, catalogue: Catalogue, today: dt.date, report: ExampleCatalogueReport
+        self,
+        catalogue: Catalogue,
+        today: dt.date,
+        report: ExampleCatalogueReport,
+        work: Change,
     ) -> None:
+        self.work = work
         self.catalogue = catalogue
         self.today = today
         self.report = report
@@ -699,7 +707,7 @@ class Writer:
                 obj.full_clean()
             except ValidationError as error:
                 raise ExampleCatalogueError(f"{where}: {format_errors(error)}") from None
-            obj.save()
+            self.work.save(obj)
         if name:
             self.report.count(name).add(status)
         return obj, status
@@ -783,7 +791,7 @@ class Writer:
         for name, keys in relations.items():
             manager = getattr(service, name)
             if set(manager.values_list("pk", flat=True)) != set(keys):
-                manager.set(keys)
+                self.work.set_links(service, name, keys)
                 status = "updated" if status == "unchanged" else status
         self.report.count("support services").add(status)
 
@@ -818,7 +826,7 @@ class Writer:
             locations[key] = location
         stale = service.locations.exclude(external_id__in=record["places"])
         self.report.count("locations").add("deleted", stale.count())
-        stale.delete()
+        self.work.delete_rows(stale)
         return locations
 
     def write_rows(
@@ -840,7 +848,7 @@ class Writer:
             for n, row in enumerate(rows)
         ]
         for obj in existing[len(rows) :]:
-            obj.delete()
+            self.work.delete(obj)
             self.report.count(name).add("deleted")
         return saved
 
@@ -931,7 +939,7 @@ class Writer:
                 )
         stale = [s for key, s in existing.items() if key not in wanted]
         for session in stale:
-            session.delete()
+            self.work.delete(session)
         self.report.count("group sessions").add("deleted", len(stale))
 
     def note_records_not_in_data(self) -> None:
@@ -980,16 +988,16 @@ def load_example_catalogue(
     session dates, holiday closings and confirmation ages are counted from.
     """
     check_reference_data()
-    catalogue = read_catalogue(path)
+    data = read_catalogue(path)
     report = ExampleCatalogueReport()
-    writer = Writer(catalogue, today or timezone.localdate(), report)
     # The untranslated columns modeltranslation keeps are filled from the active language.
+    # The change tells the search index and the coverage once it commits.
     services = SupportService.objects.filter(source=Source.EXAMPLE)
-    with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
-        writer.write()
-        if report.changed:
-            # The search index and the coverage follow once the transaction commits.
-            catalogue_changed(service_ids=services.values_list("pk", flat=True))
+    with (
+        change(user=None, comment=EXAMPLE) as work,
+        translation.override(settings.LANGUAGE_CODE),
+    ):
+        Writer(data, today or timezone.localdate(), report, work).write()
     report.services_by_tier = dict(
         services.values_list("tier").annotate(n=models.Count("pk")).order_by("tier__order")
     )

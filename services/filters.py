@@ -7,6 +7,7 @@ as a ``SearchRequest``, so the API and the search page always find the same serv
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import cache
 from typing import Any
 
@@ -60,7 +61,7 @@ class PlaceField(forms.CharField):
         if place is None:
             raise forms.ValidationError(
                 _(
-                    "No postal code or municipality “%(place)s” was found. Give a Finnish postal "
+                    "No postal code or municipality “%(place)s” was found. Enter a Finnish postal "
                     "code (five digits) or the name of a municipality in Finnish or Swedish."
                 ),
                 params={"place": text},
@@ -82,6 +83,32 @@ class IntegerFilter(django_filters.NumberFilter):
         super().__init__(**kwargs)
 
 
+def within_database_range(moment: dt.datetime) -> dt.datetime:
+    """An aware moment as UTC, the way the database compares it; a moment so early or so late
+    that it has no UTC equivalent (0001-01-01 in Helsinki, 9999-12-31T23:00-05:00) becomes the
+    first or the last moment there is, so that a filter on it finds everything or nothing
+    instead of failing."""
+    try:
+        return moment.astimezone(dt.UTC)
+    except OverflowError:
+        return (dt.datetime.min if moment.year == dt.MINYEAR else dt.datetime.max).replace(
+            tzinfo=dt.UTC
+        )
+
+
+class BoundedIsoDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 date and time (a date alone is its midnight in Finland), within the
+    database's range (``within_database_range``)."""
+
+    def to_python(self, value: Any) -> dt.datetime | None:
+        moment = super().to_python(value)
+        return within_database_range(moment) if moment is not None else None
+
+
+class DateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = BoundedIsoDateTimeField
+
+
 class StrictBooleanField(forms.Field):
     """true/false (also 1/0, yes/no, on/off); anything else is an error, not "no filter"."""
 
@@ -96,7 +123,7 @@ class StrictBooleanField(forms.Field):
             return True
         if text in self.FALSE:
             return False
-        raise forms.ValidationError(_("Give true or false."))
+        raise forms.ValidationError(_("Enter true or false."))
 
     def validate(self, value: bool | None) -> None:
         pass
@@ -181,7 +208,7 @@ class ServiceFilter(django_filters.FilterSet):
     method = django_filters.CharFilter(
         field_name="methods__slug", max_length=80, help_text="Evidence-based method (slug)."
     )
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = DateTimeFilter(
         field_name="updated_at", lookup_expr="gte", help_text="Changed at or after (ISO 8601)."
     )
     status = django_filters.MultipleChoiceFilter(
@@ -245,8 +272,8 @@ class LocationFilter(django_filters.FilterSet):
 
 class GroupSessionFilter(django_filters.FilterSet):
     service = IntegerFilter(field_name="service_id", min_value=1)
-    starts_after = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
-    starts_before = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+    starts_after = DateTimeFilter(field_name="starts_at", lookup_expr="gte")
+    starts_before = DateTimeFilter(field_name="starts_at", lookup_expr="lt")
     language = django_filters.CharFilter(field_name="language_id", max_length=40)
     is_cancelled = BooleanFilter()
 

@@ -47,11 +47,15 @@ class ErrorReportForm(ProtectedForm):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": _("Tell us what is wrong in the listing.")},
     )
-    reply_to = forms.CharField(
-        label=_("Your e-mail or phone number, if you want a reply (optional)"),
-        help_text=_("Only for replying to you; erased when your report has been handled."),
+    reply_to = forms.EmailField(
+        label=_("Your e-mail address, if you want to hear the outcome (optional)"),
+        help_text=_(
+            "Used only to tell you what was done about your report, and erased when the report "
+            "is closed."
+        ),
         required=False,
         max_length=MAX_REPLY_TO_LENGTH,
+        error_messages={"invalid": _("Check the e-mail address, or leave it empty.")},
     )
 
     def clean_text(self) -> str:

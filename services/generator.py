@@ -27,13 +27,14 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, connection, models
 from django.db.models import Q
 from django.db.models.base import ModelState
 from django.utils import translation
 from django.utils.text import slugify
 
-from services.changes import catalogue_changed
+from services.catalogue import Change, change
+from services.catalogue.history import GENERATED
 from services.models import (
     Attribute,
     Channel,
@@ -1457,7 +1458,7 @@ class CatalogueBuilder:
 
     # Writing.
 
-    def write(self, progress: Callable[[str], None]) -> dict[str, int]:
+    def write(self, work: Change, progress: Callable[[str], None]) -> dict[str, int]:
         """Save everything, targets before the objects pointing at them; rows written by table."""
         counts: dict[str, int] = {}
         # A business ID already held by an organisation from another source stays with it.
@@ -1470,37 +1471,37 @@ class CatalogueBuilder:
         for organisation in self.organisations + units:
             if organisation.business_id in taken:
                 organisation.business_id = ""
-        insert(Organisation, self.organisations)
-        insert(Organisation, attach(self.units, "parent_id"))
+        insert(work, Organisation, self.organisations)
+        insert(work, Organisation, attach(self.units, "parent_id"))
         counts["organisations"] = len(self.organisations) + len(units)
-        counts["services"] = insert(SupportService, attach(self.services, "organisation_id"))
+        counts["services"] = insert(work, SupportService, attach(self.services, "organisation_id"))
         progress(
             f"Wrote {counts['organisations']:,} organisations, {counts['services']:,} services"
         )
 
         for name in LINK_FIELDS:
-            relation = SupportService._meta.get_field(name)
-            through = relation.remote_field.through
-            new = Factory(through)
-            source = f"{relation.m2m_field_name()}_id"
-            target = f"{relation.m2m_reverse_field_name()}_id"
-            rows = [new(**{source: service.pk, target: code}) for service, code in self.links[name]]
-            counts[f"services × {name.replace('_', ' ')}"] = insert(through, rows, ids=False)
+            rows = [(service.pk, code) for service, code in self.links[name]]
+            work.insert_links(name, rows)
+            counts[f"services × {name.replace('_', ' ')}"] = len(rows)
         links = sum(len(rows) for rows in self.links.values())
         progress(f"Wrote {links:,} links from services to taxonomies and areas")
 
-        counts["locations"] = insert(Location, attach(self.locations, "service_id"))
-        counts["contact points"] = insert(ContactPoint, attach(self.contact_points, "service_id"))
+        counts["locations"] = insert(work, Location, attach(self.locations, "service_id"))
+        counts["contact points"] = insert(
+            work, ContactPoint, attach(self.contact_points, "service_id")
+        )
         hours = attach(self.location_hours, "location_id")
         hours += attach(self.contact_hours, "contact_point_id")
-        counts["opening hours"] = insert(OpeningHours, hours, ids=False)
+        counts["opening hours"] = insert(work, OpeningHours, hours, ids=False)
         exceptions = attach(self.exceptions, "location_id")
-        counts["opening hours exceptions"] = insert(OpeningHoursException, exceptions, ids=False)
+        counts["opening hours exceptions"] = insert(
+            work, OpeningHoursException, exceptions, ids=False
+        )
         for session, service, location in self.sessions:
             session.service_id = service.pk
             session.location_id = location.pk if location else None
         sessions = [session for session, _, _ in self.sessions]
-        counts["group sessions"] = insert(GroupSession, sessions, ids=False)
+        counts["group sessions"] = insert(work, GroupSession, sessions, ids=False)
         progress(
             f"Wrote {counts['locations']:,} locations, "
             f"{counts['contact points']:,} contact points, "
@@ -1517,9 +1518,9 @@ def attach(pairs: list[tuple[M, models.Model]], attname: str) -> list[M]:
     return [obj for obj, _ in pairs]
 
 
-def insert(model: type[models.Model], objects: list, *, ids: bool = True) -> int:
+def insert(work: Change, model: type[models.Model], objects: list, *, ids: bool = True) -> int:
     """``bulk_create`` in batches; objects others point at must come back with their ids."""
-    model._default_manager.bulk_create(objects, batch_size=BATCH_SIZE)
+    work.bulk_create(model, objects, batch_size=BATCH_SIZE)
     if ids and objects and objects[-1].pk is None:
         raise GenerationError(
             f"The database did not return the ids of new {model._meta.verbose_name_plural}; "
@@ -1536,7 +1537,7 @@ def generated_counts() -> tuple[int, int]:
     )
 
 
-def delete_generated_catalogue() -> tuple[int, int]:
+def delete_generated_catalogue(work: Change) -> tuple[int, int]:
     """Delete the generated services and organisations with everything that hangs on them.
 
     Records from other sources are never touched: when one depends on a generated organisation
@@ -1562,12 +1563,13 @@ def delete_generated_catalogue() -> tuple[int, int]:
     on_generated = Q(location__service__source=generated) | Q(
         contact_point__service__source=generated
     )
-    OpeningHours.objects.filter(on_generated).delete()
-    OpeningHoursException.objects.filter(on_generated).delete()
-    GroupSession.objects.filter(service__source=generated).delete()
+    work.edit(SupportService.objects.filter(source=generated).values_list("pk", flat=True))
+    work.delete_rows(OpeningHours.objects.filter(on_generated), services=())
+    work.delete_rows(OpeningHoursException.objects.filter(on_generated), services=())
+    work.delete_rows(GroupSession.objects.filter(service__source=generated), services=())
     for name in LINK_FIELDS:
         through = SupportService._meta.get_field(name).remote_field.through
-        through.objects.filter(supportservice__source=generated).delete()
+        work.delete_links(name, through.objects.filter(supportservice__source=generated))
 
     quote = connection.ops.quote_name
 
@@ -1581,22 +1583,26 @@ def delete_generated_catalogue() -> tuple[int, int]:
         f"SELECT {column(SupportService, 'id')} FROM {table(SupportService)} "
         f"WHERE {column(SupportService, 'source')} = %s"
     )
-    with connection.cursor() as cursor:
-        for model in (Location, ContactPoint):
-            cursor.execute(
-                f"DELETE FROM {table(model)} WHERE {column(model, 'service')} IN ({services})",
-                [generated],
-            )
-        cursor.execute(
-            f"DELETE FROM {table(SupportService)} WHERE {column(SupportService, 'source')} = %s",
+    for model in (Location, ContactPoint):
+        work.raw_delete(
+            model,
+            f"DELETE FROM {table(model)} WHERE {column(model, 'service')} IN ({services})",
             [generated],
         )
-        source, parent = column(Organisation, "source"), column(Organisation, "parent")
-        cursor.execute(
-            f"DELETE FROM {table(Organisation)} WHERE {source} = %s AND {parent} IS NOT NULL",
-            [generated],
-        )
-        cursor.execute(f"DELETE FROM {table(Organisation)} WHERE {source} = %s", [generated])
+    work.raw_delete(
+        SupportService,
+        f"DELETE FROM {table(SupportService)} WHERE {column(SupportService, 'source')} = %s",
+        [generated],
+    )
+    source, parent = column(Organisation, "source"), column(Organisation, "parent")
+    work.raw_delete(
+        Organisation,
+        f"DELETE FROM {table(Organisation)} WHERE {source} = %s AND {parent} IS NOT NULL",
+        [generated],
+    )
+    work.raw_delete(
+        Organisation, f"DELETE FROM {table(Organisation)} WHERE {source} = %s", [generated]
+    )
     return counts
 
 
@@ -1613,7 +1619,7 @@ def generate_catalogue(
     first, in the same transaction as the new ones are written. ``progress`` hears of each phase.
     """
     if services < 1:
-        raise GenerationError("Give a positive number of services.")
+        raise GenerationError("Enter a positive number of services.")
     progress = progress or (lambda message: None)
     started = time.perf_counter()
     existing_services, existing_organisations = generated_counts()
@@ -1633,12 +1639,11 @@ def generate_catalogue(
         builder = CatalogueBuilder(seed=seed, geography=geography)
         builder.build(services, progress)
         try:
-            with transaction.atomic():
-                generated = SupportService.objects.filter(source=Source.GENERATED)
-                replaced_ids = list(generated.values_list("pk", flat=True))
+            # Generated test data keeps no history; the change still tells search and coverage.
+            with change(user=None, comment=GENERATED, history=False) as work:
                 if replace:
                     report.deleted_services, report.deleted_organisations = (
-                        delete_generated_catalogue()
+                        delete_generated_catalogue(work)
                     )
                     progress(
                         f"Deleted {report.deleted_services:,} generated services and "
@@ -1646,11 +1651,7 @@ def generate_catalogue(
                     )
                 elif any(generated_counts()):  # generated by someone else meanwhile
                     raise GenerationError("Generated records appeared meanwhile; nothing written.")
-                report.counts = builder.write(progress)
-                # The search index and the coverage follow once the transaction commits.
-                catalogue_changed(
-                    service_ids=[*replaced_ids, *generated.values_list("pk", flat=True)]
-                )
+                report.counts = builder.write(work, progress)
         except IntegrityError as error:
             message = f"The database refused the catalogue; nothing was changed: {error}"
             raise GenerationError(message) from error

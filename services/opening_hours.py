@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from services.models import OpeningHours, OpeningHoursException
+from services.models import GroupSession, OpeningHours, OpeningHoursException
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 MIDNIGHT = dt.time(0, 0)
@@ -73,4 +73,21 @@ def next_opening(
             start = dt.datetime.combine(day, interval.opens, tzinfo=HELSINKI)
             if start > local:
                 return start
+    return None
+
+
+def closure_during(
+    session: GroupSession, exceptions: Iterable[OpeningHoursException]
+) -> OpeningHoursException | None:
+    """The closure (an exception without hours) among ``exceptions``, those of the session's
+    own location, on a day the session meets, in Helsinki time; ``None`` for sessions
+    elsewhere, online only or cancelled."""
+    if session.is_cancelled or session.location_id is None:
+        return None
+    first = session.starts_at.astimezone(HELSINKI).date()
+    # a session ending at midnight does not meet on the next day
+    last = (session.ends_at - dt.timedelta(microseconds=1)).astimezone(HELSINKI).date()
+    for exception in exceptions:
+        if exception.is_closed and exception.start_date <= last and first <= exception.end_date:
+            return exception
     return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -10,6 +11,10 @@ from services.search_index import Gazetteer, current_snapshot, place_key
 
 POSTAL_CODE_RE = re.compile(r"^\s*(\d{5})(?:\s+\S.*)?$")
 MAX_PLACE_LENGTH = 100
+# "Use my location": a point this far from every postal area's centre is not in Finland (the
+# largest areas of Lapland are about 60 km across).
+MAX_NEAREST_KM = 50
+EARTH_RADIUS_KM = 6371.0
 
 
 @dataclass(frozen=True)
@@ -68,3 +73,28 @@ def resolve_place(text: str, *, gazetteer: Gazetteer | None = None) -> Place | N
         latitude=municipality.latitude,
         longitude=municipality.longitude,
     )
+
+
+def nearest_postal_area(
+    *, latitude: float, longitude: float, gazetteer: Gazetteer | None = None
+) -> PostalArea | None:
+    """The postal area whose centre is nearest to the point (great-circle distance), or None
+    when none is within ``MAX_NEAREST_KM``: the point is not in Finland.
+
+    The nearest centre is not always the area the point lies in, near a boundary; it is close
+    enough for ordering services by distance, and the family sees and can correct the result.
+    """
+    gazetteer = gazetteer or current_snapshot().gazetteer
+    lat0, lon0 = math.radians(latitude), math.radians(longitude)
+    best_code, best_km = None, MAX_NEAREST_KM
+    for code, row in gazetteer.postal_rows.items():
+        lat, lon = math.radians(row[4]), math.radians(row[5])
+        # haversine
+        h = (
+            math.sin((lat - lat0) / 2) ** 2
+            + math.cos(lat0) * math.cos(lat) * math.sin((lon - lon0) / 2) ** 2
+        )
+        km = 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+        if km <= best_km:
+            best_code, best_km = code, km
+    return gazetteer.postal_area(best_code) if best_code else None

@@ -9,32 +9,64 @@ REST API's filters use it); both give the same services.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
-from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    Exists,
+    FloatField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from services.models import ContactPoint, Municipality, SupportService
+from services import availability
+from services.models import (
+    ContactPoint,
+    Location,
+    Municipality,
+    OpeningHours,
+    OpeningHoursException,
+    SupportService,
+)
 from services.opening_hours import HELSINKI, intervals_on, is_open
 from services.places import MAX_PLACE_LENGTH, Place, is_postal_code, resolve_place
 from services.search_index import (
     COMPOUND_REST_MIN,
+    COVERAGE_EPSILON,
     FACETS,
     LANGUAGES,
+    Lookup,
     Snapshot,
+    TextMatch,
     current_snapshot,
     match_rule,
     query_words,
 )
+from services.search_query import QueryPlan, plan_query
 
 PER_PAGE = 20
+# A service with no service point and no remote channel: its place counts this much.
+UNLOCATED_FACTOR = 0.5
+# A service reaching the family wherever it lives (by phone, online, home visits) ranks as
+# local: like a service point about 3 km away (``place_factor``).
+REMOTE_FACTOR = 0.9
+# Remote services an empty result suggests.
+SUGGESTED_SERVICES = 5
 MAX_TEXT_LENGTH = 200
 MAX_VALUES = 40  # codes per filter; there are at most 25 of any kind
 MAX_SHOWN_CODE = 40  # characters of an unknown code repeated in a message
@@ -51,6 +83,11 @@ CODE_FILTERS = {
     "language": ("languages", "language"),
 }
 FLAGS = ("free", "no_referral", "anonymous", "evenings")
+# Flags that are no low-threshold attribute: "open now" (by the opening hours, at the moment of
+# the search) and "my words only" (no lexicon, no spelling correction).
+OPEN_NOW = "open_now"
+EXACT = "exact"
+SWITCHES = (OPEN_NOW, EXACT)
 # Which low-threshold attributes each flag asks for (any of them).
 FLAG_ATTRIBUTES = {
     "free": ("FREE",),
@@ -58,9 +95,6 @@ FLAG_ATTRIBUTES = {
     "anonymous": ("ANONYMOUS",),
     "evenings": ("EVENINGS_WEEKENDS", "OPEN_24_7"),
 }
-# A service listing no target group is for all parents: mothers and fathers included. One
-# listing PARENTS counts for mothers and fathers too (PRODUCT.md "Mapping").
-ALL_PARENTS = ("PARENTS", "MOTHERS", "FATHERS")
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
 
 
@@ -77,6 +111,8 @@ def filter_names() -> dict[str, str]:
         "no_referral": _("no referral needed"),
         "anonymous": _("anonymous"),
         "evenings": _("open evenings or weekends"),
+        "open_now": _("open now"),
+        "exact": _("my words only"),
     }
 
 
@@ -95,10 +131,14 @@ class SearchRequest:
     no_referral: bool = False
     anonymous: bool = False
     evenings: bool = False
+    open_now: bool = False
+    exact: bool = False
     sort: str = "relevance"
     page: int = 1
     messages: list[str] = field(default_factory=list)
     snapshot: Snapshot | None = field(default=None, repr=False, compare=False)
+    plan: QueryPlan | None = field(default=None, repr=False, compare=False)
+    now: dt.datetime | None = field(default=None, repr=False, compare=False)  # for "open now"
 
     def params(self, *, page: int | None = None, sort: str | None = None) -> list[tuple[str, str]]:
         """The request as canonical query parameters (for links that keep the search)."""
@@ -111,7 +151,7 @@ class SearchRequest:
             result += [(param, code) for code in getattr(self, attribute)]
         if self.age is not None:
             result.append(("age", str(self.age)))
-        result += [(flag, "1") for flag in FLAGS if getattr(self, flag)]
+        result += [(flag, "1") for flag in (*FLAGS, *SWITCHES) if getattr(self, flag)]
         chosen_sort = sort or self.sort
         if chosen_sort != "relevance":
             result.append(("sort", chosen_sort))
@@ -121,8 +161,8 @@ class SearchRequest:
 
     def active_filters(self) -> list[tuple[str, str]]:
         """(parameter, value) of every filter that narrows the results, place included."""
-        active = [(param, value) for param, value in self.params() if param not in ("q", "sort")]
-        return [(param, value) for param, value in active if param != "page"]
+        skipped = ("q", "sort", "page", EXACT)
+        return [(param, value) for param, value in self.params() if param not in skipped]
 
     def demand_filters(self) -> tuple[str, str, str, str]:
         """(tier, target group, life situation, other filters) as the demand signal keeps
@@ -143,7 +183,7 @@ class SearchRequest:
         other += [("language", code) for code in sorted(self.languages)]
         if self.age is not None:
             other.append(("age", str(self.age)))
-        other += [(flag, "1") for flag in FLAGS if getattr(self, flag)]
+        other += [(flag, "1") for flag in (*FLAGS, OPEN_NOW) if getattr(self, flag)]
         return (
             single.get("tier", ""),
             single.get("target_group", ""),
@@ -175,6 +215,7 @@ class Hit:
     remote_for: Municipality | None = None
     channels: list[str] = field(default_factory=list)
     attributes: list[str] = field(default_factory=list)
+    phone: str = ""  # the first phone number, for a call button
 
 
 @dataclass
@@ -186,6 +227,7 @@ class SearchResults:
     request: SearchRequest
     place: Place | None
     found_local: bool = False
+    suggestions: Suggestions | None = None  # when nothing was found
 
     @property
     def has_previous(self) -> bool:
@@ -243,7 +285,7 @@ def parse_search(
     explained in ``messages``. ``snapshot``: the index to check codes against (the current
     one by default)."""
     snapshot = snapshot or current_snapshot()
-    request = SearchRequest(snapshot=snapshot)
+    request = SearchRequest(snapshot=snapshot, now=timezone.now())
     messages = request.messages
     names = filter_names()
 
@@ -274,7 +316,7 @@ def parse_search(
             else:
                 messages.append(
                     _(
-                        "No place called “%(place)s” was found. Give a Finnish postal code (five "
+                        "No place called “%(place)s” was found. Enter a Finnish postal code (five "
                         "digits) or the name of a municipality in Finnish or Swedish."
                     )
                     % {"place": _shown(place_text)}
@@ -308,7 +350,7 @@ def parse_search(
                 _("The child's age is given in whole years from 0 to 17; the age was left out.")
             )
 
-    for flag in FLAGS:
+    for flag in (*FLAGS, *SWITCHES):
         value, _shortened = clean_text(_first(params, flag), 20)
         if value.lower() in TRUE_VALUES:
             setattr(request, flag, True)
@@ -339,6 +381,8 @@ def parse_search(
                 _("There is no page “%(page)s”; the first page is shown.")
                 % {"page": _shown(page_text)}
             )
+    if request.text and query_words(request.text):
+        request.plan = plan_query(request.text, snapshot, exact=request.exact)
     return request
 
 
@@ -374,6 +418,8 @@ def filter_mask(snapshot: Snapshot, request: SearchRequest) -> np.ndarray:
         mask &= (snapshot.min_age <= age) & ((snapshot.max_age < 0) | (snapshot.max_age >= age))
     if request.place is not None:
         mask &= snapshot.serving(request.place.municipality)
+    if request.open_now:
+        mask &= open_now_mask(snapshot, request.now or timezone.now())
     return mask
 
 
@@ -385,23 +431,43 @@ def _any_of(snapshot: Snapshot, facet: str, codes: Sequence[str]) -> np.ndarray:
 
 
 def _target_group_mask(snapshot: Snapshot, codes: Sequence[str]) -> np.ndarray:
-    wanted = set(codes)
-    if wanted & {"MOTHERS", "FATHERS"}:
-        wanted.add("PARENTS")
-    mask = _any_of(snapshot, "target_group", sorted(wanted))
-    if set(codes) & set(ALL_PARENTS):
+    listed, unlisted_counts = availability.listings_counting_for(codes)
+    mask = _any_of(snapshot, "target_group", sorted(listed))
+    if unlisted_counts:
         mask |= ~snapshot.facets["target_group"].any(axis=1)
+    return mask
+
+
+def place_factor(snapshot: Snapshot, rows: np.ndarray, distances: np.ndarray) -> np.ndarray:
+    """How much a result's place raises it, from 1 down: one with a service point counts
+    ``1 / (1 + distance / reach of its tier)`` — about 0.96 a kilometre away, a half at the
+    reach distance (25 km for universal services), a fifth at 100 km; one without any point a
+    half. A service that reaches the family wherever it lives (``availability``: remote or
+    home visits) counts as local: at least ``REMOTE_FACTOR``, as a service point about 3 km
+    away would."""
+    reach = np.array([availability.reach_km(code) for code in snapshot.codes["tier"]])
+    factor = 1.0 / (1.0 + distances / reach[snapshot.tier[rows]])
+    factor[np.isinf(distances)] = UNLOCATED_FACTOR
+    everywhere = snapshot.everywhere[rows]
+    factor[everywhere] = np.maximum(factor[everywhere], REMOTE_FACTOR)
+    return factor
+
+
+def open_now_mask(snapshot: Snapshot, now: dt.datetime) -> np.ndarray:
+    """Rows open at ``now`` (Helsinki time): marked open 24/7, or one of the service's
+    locations or contact points open by its hours and exceptions."""
+    mask = _any_of(snapshot, "attribute", (ALWAYS_OPEN,))
+    mask[snapshot.open_rows(now.astimezone(HELSINKI))] = True
     return mask
 
 
 def run_search(request: SearchRequest, *, per_page: int = PER_PAGE) -> SearchResults:
     snapshot = request.snapshot or current_snapshot()
     mask = filter_mask(snapshot, request)
-    scores = None
-    query = query_words(request.text) if request.text else []
-    if query:
-        scores = snapshot.text_scores(query)
-        mask &= scores > 0
+    match: TextMatch | None = None
+    if request.plan is not None:
+        match = snapshot.text_match(request.plan.slots)
+        mask &= match.keep
     rows = np.flatnonzero(mask)
     total = len(rows)
     place = request.place
@@ -411,10 +477,17 @@ def run_search(request: SearchRequest, *, per_page: int = PER_PAGE) -> SearchRes
 
     language = _language()
     keys: list[np.ndarray] = [snapshot.name_rank[language][rows]]
-    if scores is not None:
-        keys += [snapshot.name_words[language][rows], -scores[rows]]
     if request.sort == "distance" and distances is not None:
         keys += [distances, np.isinf(distances)]
+    else:
+        relevance = np.ones(total) if match is None else match.score[rows]
+        if distances is not None:
+            relevance = relevance * place_factor(snapshot, rows, distances)
+        if match is not None:
+            keys.append(snapshot.name_words[language][rows])
+        keys.append(-np.round(relevance, 6))
+        if match is not None:
+            keys.append(-np.round(match.coverage[rows], 2))
     order = np.lexsort(keys) if total else np.empty(0, dtype=np.int64)
 
     pages = max(1, math.ceil(total / per_page))
@@ -433,12 +506,17 @@ def run_search(request: SearchRequest, *, per_page: int = PER_PAGE) -> SearchRes
     page_positions = order[start : start + per_page]
     page_rows = rows[page_positions]
     service_ids = snapshot.ids[page_rows].tolist()
+    first_phone = ContactPoint.objects.filter(
+        service=OuterRef("pk"), kind=ContactPoint.Kind.PHONE
+    ).order_by("order", "pk")
     services = {
         service.pk: service
         for service in SupportService.objects.published()
         .filter(pk__in=service_ids)
         .select_related("tier", "organisation")
         .only(*HIT_FIELDS)
+        # The call button's number, in the same query.
+        .annotate(first_phone=Subquery(first_phone.values("value")[:1]))
     }
     hits = []
     for position, row, service_id in zip(page_positions, page_rows, service_ids, strict=True):
@@ -449,6 +527,7 @@ def run_search(request: SearchRequest, *, per_page: int = PER_PAGE) -> SearchRes
             service=service,
             channels=_labels(snapshot, "channel", row, language),
             attributes=_labels(snapshot, "attribute", row, language),
+            phone=service.first_phone or "",
         )
         if distances is not None and not np.isinf(distances[position]):
             hit.distance_km = float(distances[position])
@@ -458,12 +537,9 @@ def run_search(request: SearchRequest, *, per_page: int = PER_PAGE) -> SearchRes
 
     found_local = False
     if place is not None and total:
-        reach = np.array(
-            [settings.COVERAGE_REACH_KM.get(code, 25) for code in snapshot.codes["tier"]]
-        )
-        tiers = snapshot.tier[rows]
-        within = distances <= reach[tiers]
-        found_local = bool((snapshot.remote[rows] | snapshot.home_visit[rows] | within).any())
+        reach = np.array([availability.reach_km(code) for code in snapshot.codes["tier"]])
+        within = distances <= reach[snapshot.tier[rows]]
+        found_local = bool((snapshot.everywhere[rows] | within).any())
     return SearchResults(
         hits=hits,
         total=total,
@@ -472,7 +548,88 @@ def run_search(request: SearchRequest, *, per_page: int = PER_PAGE) -> SearchRes
         request=request,
         place=place,
         found_local=found_local,
+        suggestions=None if total else suggest(snapshot, request, language),
     )
+
+
+# What an empty result offers instead.
+
+
+@dataclass
+class FilterRemoval:
+    param: str
+    value: str
+    count: int
+
+
+@dataclass
+class Suggestions:
+    """For a search that found nothing: the life situations its words are about, remote
+    services for them available where the family lives, and the filters that, left out,
+    would find something (with how many)."""
+
+    situations: list[str] = field(default_factory=list)
+    remote: list[SupportService] = field(default_factory=list)
+    removals: list[FilterRemoval] = field(default_factory=list)
+
+
+def suggest(snapshot: Snapshot, request: SearchRequest, language: str) -> Suggestions:
+    suggestions = Suggestions()
+    plan = request.plan
+    situations: list[str] = list(plan.concepts.get("life_situation", [])) if plan else []
+    if plan:
+        for slot in plan.slots:
+            if slot.lookup is not None:
+                for code in snapshot.label_matches(slot.lookup.variants, slot.lookup.ends).get(
+                    "life_situation", (set(), set())
+                )[0]:
+                    if code not in situations:
+                        situations.append(code)
+    suggestions.situations = situations
+
+    # Remote services for those situations (else for the words), available where the family
+    # lives, best match first.
+    match = snapshot.text_match(plan.slots) if plan is not None else None
+    base = SearchRequest(place=request.place, life_situations=tuple(situations), snapshot=snapshot)
+    mask = filter_mask(snapshot, base) & snapshot.remote
+    if not situations:
+        mask &= match.keep if match is not None else False
+    rows = np.flatnonzero(mask)
+    keys = [snapshot.name_rank[language][rows]]
+    if match is not None:
+        keys.append(-np.round(match.score[rows], 6))
+    rows = rows[np.lexsort(keys)][:SUGGESTED_SERVICES] if len(rows) else rows
+    ids = snapshot.ids[rows].tolist()
+    if ids:
+        found = SupportService.objects.published().filter(pk__in=ids).select_related("organisation")
+        by_id = {service.pk: service for service in found}
+        suggestions.remote = [by_id[pk] for pk in ids if pk in by_id]
+
+    # Each filter that, removed, would give results.
+    for param, value in request.active_filters():
+        fewer = _without(request, param, value)
+        mask = filter_mask(snapshot, fewer)
+        if match is not None:
+            mask &= match.keep
+        count = int(mask.sum())
+        if count:
+            suggestions.removals.append(FilterRemoval(param, value, count))
+    return suggestions
+
+
+def _without(request: SearchRequest, param: str, value: str) -> SearchRequest:
+    """The request with one filter (one value of a multi-valued one) left out."""
+    fewer = dataclasses.replace(request, messages=[])
+    if param == "place":
+        fewer.place = None
+    elif param in CODE_FILTERS:
+        attribute = CODE_FILTERS[param][0]
+        setattr(fewer, attribute, tuple(c for c in getattr(request, attribute) if c != value))
+    elif param == "age":
+        fewer.age = None
+    else:
+        setattr(fewer, param, False)
+    return fewer
 
 
 def _labels(snapshot: Snapshot, facet: str, row: int, language: str) -> list[str]:
@@ -500,10 +657,9 @@ def filter_services(queryset: QuerySet, request: SearchRequest) -> QuerySet:
         if codes:
             queryset = queryset.filter(_has_any(facet, codes))
     if request.target_groups:
-        codes = set(request.target_groups)
-        wanted = codes | ({"PARENTS"} if codes & {"MOTHERS", "FATHERS"} else set())
-        condition = _has_any("target_group", sorted(wanted))
-        if codes & set(ALL_PARENTS):
+        listed, unlisted_counts = availability.listings_counting_for(request.target_groups)
+        condition = _has_any("target_group", sorted(listed))
+        if unlisted_counts:
             _model, through, _column = FACETS["target_group"]
             condition |= ~Exists(through.objects.filter(supportservice_id=OuterRef("pk")))
         queryset = queryset.filter(condition)
@@ -517,17 +673,90 @@ def filter_services(queryset: QuerySet, request: SearchRequest) -> QuerySet:
         )
     if request.place is not None:
         queryset = queryset.serving(request.place.municipality)
-    if request.text:
+    if request.open_now:
+        queryset = queryset.filter(_open_now_condition(request.now or timezone.now()))
+    if request.text and request.plan is None and query_words(request.text):
+        # A request made in code (the HSDS API's ``search``) is planned here, as parse_search
+        # plans the page's.
         snapshot = request.snapshot or current_snapshot()
-        for variants in query_words(request.text):
-            variants = snapshot.effective_variants(variants)
-            condition = _text_condition(variants)
-            # Words that name a classification (chat, isät, skilsmässa) find what it holds.
-            for facet, (full, partial) in snapshot.label_matches(variants).items():
-                codes = sorted(full | partial)
-                condition |= Q(tier_id__in=codes) if facet == "tier" else _has_any(facet, codes)
-            queryset = queryset.filter(condition)
+        request.plan = plan_query(request.text, snapshot, exact=request.exact)
+    if request.plan is not None:
+        if not request.plan.slots:
+            return queryset.none()  # no word matches anything: nothing is found
+        queryset = _text_filter(queryset, request)
     return queryset
+
+
+def _text_filter(queryset: QuerySet, request: SearchRequest) -> QuerySet:
+    """The in-memory rule (``Snapshot.text_match``) in SQL: each word's share matched per
+    service, weighted as the coverage weighs it, at least the threshold. The words' readings, their
+    rarities and the threshold come from the index; which services match each reading is
+    decided here, by the database."""
+    snapshot = request.snapshot or current_snapshot()
+    plan = request.plan
+    assert plan is not None
+    match = snapshot.text_match(plan.slots)
+    total = sum(match.weights)
+    if total <= 0:
+        return queryset.none()
+    coverage: Any = Value(0.0, output_field=FloatField())
+    for slot, word_weight, part_idf in zip(plan.slots, match.weights, match.part_idf, strict=True):
+        if word_weight <= 0:
+            continue
+        whole = Q(pk__in=[])
+        if slot.lookup is not None:
+            whole |= _lookup_condition(snapshot, slot.lookup)
+        for facet, codes in slot.concepts.items():
+            whole |= _has_any(facet, sorted(codes))
+        share: Any = Value(0.0, output_field=FloatField())
+        parts_total = sum(part_idf)
+        if slot.parts and parts_total > 0:
+            for part, weight in zip(slot.parts, part_idf, strict=True):
+                share = share + Case(
+                    When(_lookup_condition(snapshot, part), then=Value(weight / parts_total)),
+                    default=Value(0.0),
+                    output_field=FloatField(),
+                )
+        share = Case(When(whole, then=Value(1.0)), default=share, output_field=FloatField())
+        coverage = coverage + share * Value(word_weight / total)
+    return queryset.alias(text_coverage=coverage).filter(
+        text_coverage__gt=0, text_coverage__gte=match.threshold - COVERAGE_EPSILON
+    )
+
+
+def _lookup_condition(snapshot: Snapshot, lookup: Lookup) -> Q:
+    """One reading of a word: its variants by the length rules, its base forms as whole
+    terms, and the classifications whose labels it names (*chat*, *isät*, *skilsmässa*)."""
+    variants = snapshot.effective_variants(lookup.variants, lookup.ends)
+    condition = _text_condition(variants, lookup.whole, lookup.ends)
+    for facet, (full, partial) in snapshot.label_matches(variants, lookup.ends).items():
+        codes = sorted(full | partial)
+        condition |= Q(tier_id__in=codes) if facet == "tier" else _has_any(facet, codes)
+    return condition
+
+
+def _open_now_condition(now: dt.datetime) -> Q:
+    """Services open at ``now`` in SQL, as ``open_now_mask`` reads the index."""
+    local = now.astimezone(HELSINKI)
+    day, moment = local.date(), local.time().replace(second=0, microsecond=0)
+    closes_later = Q(closes__gt=moment) | Q(closes=dt.time(0, 0))
+    condition = _has_any("attribute", [ALWAYS_OPEN])
+    for owner in ("location", "contact_point"):
+        today = OpeningHoursException.objects.filter(
+            **{f"{owner}_id": OuterRef("pk")}, start_date__lte=day, end_date__gte=day
+        )
+        open_exception = today.filter(Q(opens__lte=moment) & closes_later)
+        weekly = OpeningHours.objects.filter(
+            Q(opens__lte=moment) & closes_later,
+            **{f"{owner}_id": OuterRef("pk")},
+            weekday=local.weekday(),
+        )
+        model = Location if owner == "location" else ContactPoint
+        owners = model.objects.filter(service_id=OuterRef("pk")).filter(
+            Exists(open_exception) | (~Exists(today) & Exists(weekly))
+        )
+        condition |= Exists(owners)
+    return condition
 
 
 def _has_any(facet: str, codes: Sequence[str]) -> Exists:
@@ -537,14 +766,17 @@ def _has_any(facet: str, codes: Sequence[str]) -> Exists:
     )
 
 
-def _text_condition(variants: Sequence[str]) -> Q:
-    """One query word: any variant in any field, by the same rules as the in-memory index."""
-    condition = Q()
+def _text_condition(variants: Sequence[str], whole: Sequence[str] = (), ends: bool = False) -> Q:
+    """One reading of a query word: any variant in any field, by the same rules as the
+    in-memory index; base forms as whole terms."""
+    condition = Q(pk__in=[])
     for variant in variants:
-        rule = match_rule(variant)
+        rule = match_rule(variant, ends=ends)
         for column in ("name_terms", "summary_terms", "keyword_terms", "description_terms"):
             lookup = f"search_index__{column}"
-            if rule == "infix":
+            if rule == "end":
+                condition |= Q(**{f"{lookup}__contains": f"{variant} "})
+            elif rule == "infix":
                 condition |= Q(**{f"{lookup}__contains": variant})
             elif rule == "prefix":
                 # Both SQLite (Python's re) and PostgreSQL read this regular expression alike.
@@ -553,22 +785,13 @@ def _text_condition(variants: Sequence[str]) -> Q:
                 condition |= Q(**{f"{lookup}__regex": f" {re.escape(variant)}{rest} "})
             else:
                 condition |= Q(**{f"{lookup}__contains": f" {variant} "})
+    for base in whole:
+        for column in ("name_terms", "summary_terms", "keyword_terms", "description_terms"):
+            condition |= Q(**{f"search_index__{column}__contains": f" {base} "})
     return condition
 
 
 # What the home page and an empty result list offer besides search results.
-
-
-def national_digital_services(*, limit: int = 5) -> list[SupportService]:
-    """Published digital services for the whole of Finland, by name (for empty results)."""
-    snapshot = current_snapshot()
-    digital = snapshot.column("tier", "DIGITAL")
-    rows = np.flatnonzero(snapshot.nationwide & (snapshot.tier == digital))
-    rows = rows[np.argsort(snapshot.name_rank[_language()][rows])][:limit]
-    ids = snapshot.ids[rows].tolist()
-    found = SupportService.objects.published().filter(pk__in=ids).select_related("organisation")
-    by_id = {service.pk: service for service in found}
-    return [by_id[service_id] for service_id in ids if service_id in by_id]
 
 
 REMOTE_CONTACT_KINDS = (ContactPoint.Kind.PHONE, ContactPoint.Kind.CHAT, ContactPoint.Kind.VIDEO)

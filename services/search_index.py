@@ -2,26 +2,30 @@
 
 How words match (the same on SQLite, PostgreSQL and in memory):
 
-- A text is split into words; each word is indexed as itself and as its Finnish, Swedish and
-  English Snowball stems, all *folded*: lower case, without diacritics (ä → a), with Finnish
-  consonant gradation evened out (d → t after a vowel or h, nt → nn, lt → ll, rt → rr,
-  mp → mm, ng → nk, kk → k, pp → p, tt → t). So *parisuhde* and *parisuhteen* fold to the
-  same stem, and *neuvonta* and *neuvonnan* too. Taxonomy labels (channels, target groups, life
-  situations, ...) are matched once each and find the services classified under them.
-- A query word gives the same variants (the word and its three stems, folded). A variant of four
-  or more letters matches inside any indexed term — so *neuvolat* (stem *neuvol*) finds
-  *Äitiysneuvola*, a compound word; one of three letters matches a whole term or the start of
-  a term at least three letters longer, a compound word's first part (*eroon* → *ero* →
-  *eropalvelut*; but *isä* does not match the inflected *kriiseissä*); shorter ones only a
-  whole term. A query word that matches nothing at all is tried again with up to three letters
-  cut off its variants' ends (*vanhempainpuhelimeen* → *…puheli*: *Vanhempainpuhelin*), the
-  Finnish stem changes the stemmer does not know.
-- A service matches a query when every query word matches one of its terms. It scores, per
-  word, the weight of the best field the word matched in — name 10, summary 4, keywords
-  (provider, places, classifications) 2, description 1 — in full when the word matched a whole
-  term or the end of one (the head of a Finnish compound: *neuvola* in *äitiysneuvola*), times
-  0.6 when it matched another part; the scores of the words add up. Equal scores rank the
-  shorter name first.
+- A text is split into words; each word is indexed as itself, its Finnish, Swedish and English
+  Snowball stems and its Voikko base forms and compound parts (``services.morphology``:
+  *isille* → *isä*; *parisuhdeongelmat* → *pari*, *suhde*, *ongelma*, *parisuhde*), all
+  *folded*: lower case, without diacritics (ä → a), with Finnish consonant gradation evened out
+  (d → t after a vowel or h, nt → nn, lt → ll, rt → rr, mp → mm, ng → nk, kk → k, pp → p,
+  tt → t). Taxonomy labels (channels, target groups, life situations, ...) are matched once
+  each and find the services classified under them.
+- A query word gives the same variants (the word and its three stems, folded) and its base
+  forms (whole terms only). A word Voikko knows (Finnish) matches whole terms and term ends
+  (compound heads: *neuvola* in *äitiysneuvola*), a three-letter one whole terms only (*isä*,
+  a part of *isäryhmä*, but not the end of *eloisa*). Another word's variant of four or more
+  letters matches inside any indexed term (*familjerådgivning*); one of three letters a whole
+  term or the start of one at least three letters longer; shorter ones only a whole term. A
+  query word that matches nothing at all is tried again with up to three letters cut off its
+  variants' ends, the stem changes the stemmer does not know.
+- ``services.search_query`` plans a query: per word, its own reading, the lexicon's concepts,
+  a compound read in parts, a spelling correction. ``Snapshot.text_match`` scores it BM25-like:
+  per word, idf × the weight of the best field it matched in — name 10, summary 4, keywords
+  (provider, places, classifications) 2, description 1; a classification the lexicon found for
+  the word up to 3 — in full for a whole term or a term's end, times 0.6 for another part; the
+  words add up. The coverage (the
+  share of the query's words a service matches, a word about a life situation or target group
+  counting twice) ranks first, and services covering under half of what the best covers are
+  left out: a word that matches nothing, or a stop word, never empties the result.
 
 ``SearchIndexEntry`` rows hold the terms per field; ``reindex_services`` writes them and bumps
 ``SearchIndexVersion``. Each process holds one ``Snapshot`` — the index and the facts the
@@ -32,6 +36,7 @@ the database differs from its own (``current_snapshot``, one primary-key read).
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import functools
 import itertools
 import logging
@@ -41,7 +46,7 @@ import threading
 import unicodedata
 import uuid
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -49,8 +54,10 @@ import snowballstemmer
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
+from django.utils import timezone
 
+from services import availability
 from services.models import (
     Attribute,
     Channel,
@@ -58,13 +65,17 @@ from services.models import (
     LifeSituation,
     Location,
     Municipality,
+    OpeningHours,
+    OpeningHoursException,
     PostalArea,
+    SearchIndexChange,
     SearchIndexEntry,
     SearchIndexVersion,
     SupportService,
     TargetGroup,
     Tier,
 )
+from services.morphology import analyse
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +97,31 @@ COMPOUND_REST_MIN = 3
 TRUNCATE_MAX = 3
 TRUNCATE_MIN_LENGTH = 5
 MAX_QUERY_WORDS = 12
+# Parts of a compound split against the index vocabulary have at least this many letters.
+SPLIT_MIN = 4
+# A process whose index is behind by changes to at most this many services updates it for
+# them (``patch_snapshot``); beyond, or after a rebuild, it reads the whole index again.
+PATCH_MAX_SERVICES = 2000
+# Ranking (``Snapshot.text_match``): a service classified under a concept the query names
+# weighs like a keyword match; a compound matched by its parts counts this share.
+CONCEPT_WEIGHT = 3.0
+# A word the lexicon knows is about what the parent needs; it weighs this much more than an
+# equally rare word it does not know (*paljon*, a place's street name).
+CONCEPT_EMPHASIS = 2.0
+PARTS_QUALITY = 0.8
+# The facets that say what a family needs (a channel or "free" says how): only their words are
+# emphasised (*chat väkivalta*: a violence service before any chat).
+NEED_FACETS = frozenset({"life_situation", "target_group"})
+# Services matching less than this share of what the best match covers are left out: when
+# some service matches every word, one matching a third of the query is noise; one matching
+# one of two words still helps (*väsynyt äiti*: support for exhaustion, if not for mothers).
+KEEP_SHARE = 0.5
+COVERAGE_EPSILON = 1e-9
+# Changes are kept this long for processes to catch up with; an older index is read afresh.
+CHANGES_KEPT_SECONDS = 24 * 60 * 60
+# Dead terms (of texts changed since) make an updated index larger: read afresh after this
+# many updates.
+PATCHES_BEFORE_RELOAD = 500
 EARTH_RADIUS_KM = 6371.0088
 
 # Words too common to search by (they would match nearly everything, or nothing as a term).
@@ -93,10 +129,16 @@ STOP_WORDS = frozenset(
     """
     ja tai sekä on ei se ne ovat oli olla että kun jos kuin myös vain mutta niin nyt tämä
     joka jotka mikä mitä miten missä mä minä sinä hän me te he minun sinun
+    olen olet olemme olette olin olisi ole oltu emme en et eivät meillä minulla meidän
+    meille minulle mulla mulle mun mut sitä siitä tästä tätä jo vielä aivan todella tosi
+    hyvin paljon liian kovin niin vähän enää jotain jotakin joku kaikki mitään mikään
+    voi voisi pitää pitäisi kanssa ilman koska vaikka sitten kuten kun jälkeen ennen aikana
+    takia vuoksi kautta luona
     och eller att det den som är en ett i på av för med till om från har inte jag du vi ni de
-    man kan så men
+    man kan så men min mitt mina vår vårt våra mycket väldigt har hade blir vill
     the a an and or of to in on at for with by from is are be it its as this that my your our
-    you we they i me can how what where who
+    you we they i me can how what where who am was were have has had do does very really
+    so too much many some any want need get getting got after before
     """.split()
 )
 
@@ -146,14 +188,58 @@ def fold(word: str) -> str:
     return folded
 
 
-@functools.lru_cache(maxsize=200_000)
-def word_terms(word: str) -> tuple[str, ...]:
-    """The folded word and its folded Finnish, Swedish and English stems, distinct."""
-    lowered = word.casefold()
+def stem(word: str, language: str) -> str:
+    """The Snowball stem of a lower-case word in ``language`` (fi, sv or en)."""
     with _STEMMER_LOCK:  # Snowball stemmers keep state between calls
+        return _STEMMERS[language].stemWord(word)
+
+
+@functools.lru_cache(maxsize=200_000)
+def _snowball_terms(lowered: str) -> tuple[str, ...]:
+    """The folded word and its folded Finnish, Swedish and English stems, distinct."""
+    with _STEMMER_LOCK:
         stems = [stemmer.stemWord(lowered) for stemmer in _STEMMERS.values()]
     terms = dict.fromkeys(fold(term) for term in (lowered, *stems))
     return tuple(term for term in terms if len(term) >= 2)
+
+
+@functools.lru_cache(maxsize=200_000)
+def word_terms(word: str) -> tuple[str, ...]:
+    """What a word of a text is indexed as: itself and its Snowball stems, its Voikko base
+    forms and, for a Finnish compound, its parts' base forms — all folded, distinct."""
+    lowered = word.casefold()
+    analysis = analyse(lowered)
+    terms = dict.fromkeys(_snowball_terms(lowered))
+    terms.update(dict.fromkeys(fold(term) for term in (*analysis.lemmas, *analysis.parts)))
+    return tuple(term for term in terms if len(term) >= 2)
+
+
+@dataclass(frozen=True)
+class QueryWord:
+    """One word of a query as it is looked up: ``variants`` (the word and its stems) by the
+    length rules above; ``lemmas`` (Voikko base forms that are no variant) as whole terms only,
+    since every indexed word carries its base forms (so *kotona* → *koto* finds *koto*, not
+    *kotoutuvat*)."""
+
+    word: str
+    variants: tuple[str, ...]
+    lemmas: tuple[str, ...] = ()
+    known: bool = False  # Voikko analysed it: a Finnish word
+
+    @property
+    def all(self) -> tuple[str, ...]:
+        return (*self.variants, *self.lemmas)
+
+
+@functools.lru_cache(maxsize=50_000)
+def query_word(word: str) -> QueryWord:
+    lowered = word.casefold()
+    variants = _snowball_terms(lowered)
+    lemmas = [fold(lemma) for lemma in analyse(lowered).lemmas]
+    exact = tuple(lemma for lemma in dict.fromkeys(lemmas) if lemma not in variants)
+    return QueryWord(
+        lowered, variants, tuple(lemma for lemma in exact if len(lemma) >= 2), bool(lemmas)
+    )
 
 
 def words(text: str) -> list[str]:
@@ -165,11 +251,27 @@ def words(text: str) -> list[str]:
     ]
 
 
+# "Äitiys- ja lastenneuvola": the first word borrows the second's head (äitiysneuvola).
+_SHARED_HEAD_RE = re.compile(r"([^\W\d_]+)-\s+(?:ja|tai|sekä|och|eller|and|or)\s+([^\W\d_]+)")
+
+
+def shared_heads(text: str) -> list[str]:
+    """Compounds a Finnish text writes with a hyphen for a shared head: *äitiys- ja
+    lastenneuvola* → *äitiysneuvola*; *mödra- och barnrådgivningen* is left to the
+    infix rules."""
+    found = []
+    for first, second in _SHARED_HEAD_RE.findall(text):
+        pieces = analyse(second.casefold()).part_forms
+        if pieces:
+            found.append(first + pieces[0][-1][0])
+    return found
+
+
 def text_terms(texts: Iterable[str | None]) -> set[str]:
     terms: set[str] = set()
     for text in texts:
         if text:
-            for word in words(text):
+            for word in [*words(text), *shared_heads(text)]:
                 terms.update(word_terms(word))
     return terms
 
@@ -180,20 +282,25 @@ def joined(terms: Iterable[str]) -> str:
     return f" {' '.join(ordered)} " if ordered else ""
 
 
-def query_words(text: str) -> list[tuple[str, ...]]:
-    """Each distinct word of a query as its variants (see the module docstring)."""
-    result: list[tuple[str, ...]] = []
+def query_words(text: str) -> list[QueryWord]:
+    """Each distinct word of a query as it is looked up (see the module docstring)."""
+    result: list[QueryWord] = []
     for word in dict.fromkeys(words(text)):
-        variants = word_terms(word)
-        if variants:
-            result.append(variants)
+        looked_up = query_word(word)
+        if looked_up.variants or looked_up.lemmas:
+            result.append(looked_up)
         if len(result) == MAX_QUERY_WORDS:
             break
     return result
 
 
-def match_rule(variant: str) -> str:
-    """``infix``, ``prefix`` (the start of a longer term) or ``exact``, by the variant's length."""
+def match_rule(variant: str, *, ends: bool = False) -> str:
+    """``infix``, ``prefix`` (the start of a longer term) or ``exact``, by the variant's length;
+    ``end`` (the whole term or its end) for a Finnish word's variants (``ends``)."""
+    if ends:
+        # A Finnish word's three-letter variant is a whole term only: indexed compounds carry
+        # their parts (*isä* in *isäryhmä*), and *isä* at the end of *eloisa* is no match.
+        return "end" if len(variant) >= INFIX_MIN else "exact"
     if len(variant) >= INFIX_MIN:
         return "infix"
     if len(variant) >= AFFIX_MIN:
@@ -261,12 +368,22 @@ def shared_cache() -> bool:
     return "django_redis" in settings.CACHES["default"]["BACKEND"]
 
 
-def bump_version() -> str:
-    """A new index version: every process reloads, every cached result page is outdated."""
+def bump_version(service_ids: Iterable[int] | None = None) -> str:
+    """A new index version: every process updates its index (for ``service_ids`` only, when
+    given), every cached result page is outdated."""
     value = uuid.uuid4().hex
-    updated = SearchIndexVersion.objects.filter(key=VERSION_KEY).update(value=value)
-    if not updated:
-        SearchIndexVersion.objects.update_or_create(key=VERSION_KEY, defaults={"value": value})
+    with transaction.atomic():
+        rows = SearchIndexVersion.objects.filter(key=VERSION_KEY)
+        if not rows.update(value=value, sequence=F("sequence") + 1):
+            SearchIndexVersion.objects.update_or_create(
+                key=VERSION_KEY, defaults={"value": value, "sequence": 1}
+            )
+        sequence = rows.values_list("sequence", flat=True).get()
+        ids = None if service_ids is None else sorted(set(service_ids))
+        SearchIndexChange.objects.create(sequence=sequence, service_ids=ids)
+        SearchIndexChange.objects.filter(
+            created_at__lt=timezone.now() - dt.timedelta(seconds=CHANGES_KEPT_SECONDS)
+        ).delete()
     if shared_cache():
         transaction.on_commit(
             lambda: cache.set(VERSION_CACHE_KEY, value, VERSION_CACHE_SECONDS), robust=True
@@ -274,10 +391,13 @@ def bump_version() -> str:
     return value
 
 
-def reindex_services(*, service_ids: Iterable[int], batch_size: int = 1000) -> int:
+def reindex_services(
+    *, service_ids: Iterable[int], batch_size: int = 1000, partial: bool = True
+) -> int:
     """Rewrite the index entries of these services (drop those no longer published).
 
-    Returns the number of entries written; bumps the index version in any case.
+    Returns the number of entries written; bumps the index version in any case (``partial``:
+    naming the services, so that processes update only them).
     """
     ids = sorted(set(service_ids))
     written = 0
@@ -288,7 +408,7 @@ def reindex_services(*, service_ids: Iterable[int], batch_size: int = 1000) -> i
             entries = _entries(batch)
             SearchIndexEntry.objects.bulk_create(entries, batch_size=500)
             written += len(entries)
-        bump_version()
+        bump_version(ids if partial else None)
     return written
 
 
@@ -297,7 +417,7 @@ def rebuild_search_index() -> int:
     with transaction.atomic():
         SearchIndexEntry.objects.exclude(service__status=SupportService.Status.PUBLISHED).delete()
         ids = list(SupportService.objects.published().values_list("pk", flat=True))
-        return reindex_services(service_ids=ids)
+        return reindex_services(service_ids=ids, partial=False)
 
 
 def catalogue_changed(*, service_ids: list[int]) -> None:
@@ -363,6 +483,53 @@ def place_key(text: str) -> str:
     return " ".join(re.sub(r"[\s\-–.,]+", " ", plain).split())
 
 
+def idf(matched: int, total: int) -> float:
+    """BM25's inverse document frequency: rarer words weigh more; never negative."""
+    return math.log(1 + (total - matched + 0.5) / (matched + 0.5))
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """One way of reading a query word: ``variants`` by the length rules, ``whole`` (base
+    forms) as whole terms only."""
+
+    variants: tuple[str, ...]
+    whole: tuple[str, ...] = ()
+    # A Finnish word: its variants match whole terms and compound heads (term ends) only;
+    # indexed compounds carry their parts, so no other part of a term needs matching.
+    ends: bool = False
+
+    @classmethod
+    def of(cls, word: QueryWord) -> Lookup:
+        return cls(word.variants, word.lemmas, word.known)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One word of a query as it is searched (``services.search_query`` plans them)."""
+
+    word: str
+    lookup: Lookup | None = None  # the word itself, or its spelling correction
+    quality: float = 1.0  # less than 1 for a corrected word
+    concepts: dict[str, frozenset[str]] = field(default_factory=dict)  # facet -> codes
+    parts: tuple[Lookup, ...] = ()  # a compound read in parts
+
+
+@dataclass
+class TextMatch:
+    """Per row: ``coverage`` (the share of the query's words it matches, a word the lexicon
+    knows counting twice), ``score`` (Σ idf × field weight); ``keep``: the rows shown (see
+    ``KEEP_SHARE``). ``weights``: each word's weight in the coverage (0: it matches nothing)."""
+
+    coverage: np.ndarray
+    score: np.ndarray
+    weights: list[float]
+    idf: list[float]
+    part_idf: list[list[float]]
+    threshold: float
+    keep: np.ndarray
+
+
 class TermIndex:
     """Distinct terms, and which of them a query variant matches (by the rules above)."""
 
@@ -375,18 +542,25 @@ class TermIndex:
         self._matches: OrderedDict[str, tuple[tuple[int, ...], tuple[int, ...]]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def match(self, variant: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    def match(
+        self, variant: str, *, whole: bool = False, ends: bool = False
+    ) -> tuple[tuple[int, ...], tuple[int, ...]]:
         """(full matches, part-of-term matches) of one query variant, as term ids. A full
-        match is the whole term or its end (a compound word's head)."""
+        match is the whole term or its end (a compound word's head). ``whole``: the whole
+        term only (a base form); ``ends``: the whole term or its end only."""
+        if whole:
+            exact_id = self.term_id.get(variant)
+            return ((exact_id,) if exact_id is not None else ()), ()
+        key = f"{variant}$" if ends else variant
         with self._lock:
-            cached = self._matches.get(variant)
+            cached = self._matches.get(key)
             if cached is not None:
-                self._matches.move_to_end(variant)
+                self._matches.move_to_end(key)
                 return cached
         exact_id = self.term_id.get(variant)
         found: set[int] = set()
-        rule = match_rule(variant)
-        pattern = {"infix": variant, "prefix": f" {variant}"}.get(rule)
+        rule = match_rule(variant, ends=ends)
+        pattern = {"infix": variant, "prefix": f" {variant}", "end": f"{variant} "}.get(rule)
         start = self.blob.find(pattern) if pattern else -1
         while start != -1:
             # start + 1 lies inside the matched term whichever the pattern.
@@ -399,10 +573,28 @@ class TermIndex:
             full.add(exact_id)
         result = (tuple(sorted(full)), tuple(sorted(found - full)))
         with self._lock:
-            self._matches[variant] = result
+            self._matches[key] = result
             if len(self._matches) > 4096:
                 self._matches.popitem(last=False)
         return result
+
+    def split(
+        self, word: str, known: Callable[[str], bool] | None = None
+    ) -> tuple[str, str] | None:
+        """A compound the analyser does not know (Swedish *familjerådgivning*, a new Finnish
+        word) as two indexed terms (``known``: which terms count; all by default), with a
+        Swedish linking *s* allowed: the split with the longest first part, each part at
+        least ``SPLIT_MIN`` letters."""
+        known = known or self.term_id.__contains__
+        for cut in range(len(word) - SPLIT_MIN, SPLIT_MIN - 1, -1):
+            head, tail = word[:cut], word[cut:]
+            if not known(tail):
+                continue
+            if known(head):
+                return head, tail
+            if head.endswith("s") and known(head[:-1]) and len(head) > SPLIT_MIN:
+                return head[:-1], tail
+        return None
 
 
 @dataclass
@@ -422,6 +614,7 @@ class Snapshot:
     """Everything search needs about the published services, in memory, for one version."""
 
     version: str
+    sequence: int  # SearchIndexVersion.sequence of the version
     ids: np.ndarray  # service id of each row, ascending
     row_of: dict[int, int]
     codes: dict[str, list[str]]  # facet -> codes, in column order
@@ -434,18 +627,25 @@ class Snapshot:
     counties: np.ndarray  # bool matrix rows x county codes
     county_codes: list[str]
     municipality_rows: dict[str, np.ndarray]  # municipality code -> rows serving it by name
-    remote: np.ndarray
-    home_visit: np.ndarray
+    remote: np.ndarray  # a remote channel: "available by phone / online in your area"
+    everywhere: np.ndarray  # reaches families wherever they live (services.availability)
     location_rows: np.ndarray
     location_lat: np.ndarray  # radians
     location_lon: np.ndarray
+    # Opening hours of the services' locations and contact points ("open now"): one entry
+    # per weekly interval, and per exception, with the service's row and the owner's key.
+    hours: dict[str, np.ndarray]
+    exceptions: dict[str, np.ndarray]
     name_rank: dict[str, np.ndarray]  # language -> position of each row in name order
+    name_keys: dict[str, np.ndarray]  # language -> each row's name as shown, case folded
     name_words: dict[str, np.ndarray]  # language -> words in each row's name as shown
     terms: TermIndex
     postings: dict[str, Postings]
     label_terms: TermIndex
     label_codes: list[list[tuple[str, int]]]  # label term id -> [(facet, column)]
     gazetteer: Gazetteer
+    # Updates applied since the whole index was read (``patch_snapshot``).
+    patches: int = 0
     # Pieces of pages that depend on this index only, made once (services/views/search.py).
     fragments: dict = field(default_factory=dict, repr=False)
 
@@ -466,28 +666,63 @@ class Snapshot:
 
     # Text.
 
-    def _matches_anything(self, variant: str) -> bool:
-        return any(self.terms.match(variant)) or any(self.label_terms.match(variant))
+    @functools.cached_property
+    def live_terms(self) -> np.ndarray:
+        """Per term id: does any service hold it? An updated index keeps the terms of texts
+        changed since in its vocabulary (``patch_snapshot``); they must find nothing, so that
+        it answers as the index read afresh does."""
+        live = np.zeros(len(self.terms.vocabulary), dtype=bool)
+        for postings in self.postings.values():
+            live |= np.diff(postings.starts) > 0
+        return live
 
-    def effective_variants(self, variants: Sequence[str]) -> tuple[str, ...]:
+    def holds(self, term: str) -> bool:
+        """Does any service hold this term?"""
+        term_id = self.terms.term_id.get(term)
+        return term_id is not None and bool(self.live_terms[term_id])
+
+    def _matches_anything(self, variant: str, ends: bool = False) -> bool:
+        live = self.live_terms
+        if any(live[term] for found in self.terms.match(variant, ends=ends) for term in found):
+            return True
+        return any(self.label_terms.match(variant, ends=ends))
+
+    def finds(self, lookup: Lookup) -> bool:
+        """Does this reading of a word match any term or label at all?"""
+        if any(self.holds(base) for base in lookup.whole):
+            return True
+        variants = self.effective_variants(lookup.variants, lookup.ends)
+        return any(self._matches_anything(variant, lookup.ends) for variant in variants)
+
+    def any_classified(self, concepts: dict[str, frozenset[str]]) -> bool:
+        """Is any service classified under one of these concepts?"""
+        for facet, codes in concepts.items():
+            columns = [c for c in (self.column(facet, code) for code in codes) if c is not None]
+            if columns and self.facets[facet][:, columns].any():
+                return True
+        return False
+
+    def effective_variants(self, variants: Sequence[str], ends: bool = False) -> tuple[str, ...]:
         """The variants a query word is searched by: its own, or, when none of them matches
         any term, the shortest cut-off ones that do (see the module docstring)."""
-        if any(self._matches_anything(variant) for variant in variants):
+        if any(self._matches_anything(variant, ends) for variant in variants):
             return tuple(variants)
         for cut in range(1, TRUNCATE_MAX + 1):
             shorter = [
                 variant[:-cut] for variant in variants if len(variant) - cut >= TRUNCATE_MIN_LENGTH
             ]
-            found = tuple(v for v in dict.fromkeys(shorter) if self._matches_anything(v))
+            found = tuple(v for v in dict.fromkeys(shorter) if self._matches_anything(v, ends))
             if found:
                 return found
         return tuple(variants)
 
-    def label_matches(self, variants: Sequence[str]) -> dict[str, tuple[set[str], set[str]]]:
+    def label_matches(
+        self, variants: Sequence[str], ends: bool = False
+    ) -> dict[str, tuple[set[str], set[str]]]:
         """Per facet, the codes whose label the variants match: (fully, partly)."""
         result: dict[str, tuple[set[str], set[str]]] = {}
         for variant in variants:
-            for part, term_ids in enumerate(self.label_terms.match(variant)):
+            for part, term_ids in enumerate(self.label_terms.match(variant, ends=ends)):
                 for term in term_ids:
                     for facet, column in self.label_codes[term]:
                         pair = result.setdefault(facet, (set(), set()))
@@ -496,15 +731,19 @@ class Snapshot:
             partial -= full
         return result
 
-    def word_scores(self, variants: Sequence[str]) -> np.ndarray:
-        """Per row, the score of one query word (0 where it does not match)."""
-        variants = self.effective_variants(variants)
+    def lookup_scores(self, lookup: Lookup) -> np.ndarray:
+        """Per row, the weight of the best field one way of reading a query word matched in
+        (0: no match): the field's weight, times ``PARTIAL`` for a part of a term; a word
+        naming a classification (*chat*, *isät*) matches the services under it."""
+        variants = self.effective_variants(lookup.variants, lookup.ends)
         full: set[int] = set()
         partial: set[int] = set()
         for variant in variants:
-            whole, part = self.terms.match(variant)
+            whole, part = self.terms.match(variant, ends=lookup.ends)
             full.update(whole)
             partial.update(part)
+        for base in lookup.whole:
+            full.update(self.terms.match(base, whole=True)[0])
         partial -= full
         levels: list[tuple[float, np.ndarray]] = []
         for name in FIELDS:
@@ -512,28 +751,105 @@ class Snapshot:
                 levels.append((WEIGHTS[name] * PARTIAL, self.postings[name].rows_of(partial)))
             if full:
                 levels.append((WEIGHTS[name], self.postings[name].rows_of(full)))
-        for facet, (full_codes, partial_codes) in self.label_matches(variants).items():
+        for facet, (full_codes, partial_codes) in self.label_matches(variants, lookup.ends).items():
             for codes, share in ((partial_codes, PARTIAL), (full_codes, 1.0)):
                 columns = [self.codes[facet].index(code) for code in codes]
                 if columns:
                     rows = np.flatnonzero(self.facets[facet][:, columns].any(axis=1))
                     levels.append((WEIGHTS["keyword"] * share, rows))
-        scores = np.zeros(len(self.ids), dtype=np.float32)
+        scores = np.zeros(len(self.ids), dtype=np.float64)
         # Ascending weights: a later, heavier match overwrites a lighter one.
         for weight, rows in sorted(levels, key=lambda level: level[0]):
             scores[rows] = weight
         return scores
 
-    def text_scores(self, query: Sequence[Sequence[str]]) -> np.ndarray:
-        """Summed scores of all query words; 0 for rows that miss any word."""
-        total = np.zeros(len(self.ids), dtype=np.float32)
-        matched = np.ones(len(self.ids), dtype=bool)
-        for variants in query:
-            scores = self.word_scores(variants)
-            total += scores
-            matched &= scores > 0
-        total[~matched] = 0
-        return total
+    def concept_scores(self, concepts: dict[str, frozenset[str]]) -> np.ndarray:
+        """Per row, the weight of being classified under one of the concepts a query word
+        names (lexicon): ``CONCEPT_WEIGHT``, less for services listing many codes of the
+        facet (a separation group before a helpline listing eight situations)."""
+        scores = np.zeros(len(self.ids), dtype=np.float64)
+        for facet, codes in concepts.items():
+            columns = [c for c in (self.column(facet, code) for code in codes) if c is not None]
+            if not columns:
+                continue
+            matrix = self.facets[facet]
+            listed = matrix.sum(axis=1)
+            specificity = 1.0 / np.sqrt(np.maximum(listed - 1, 1))
+            held = matrix[:, columns].any(axis=1)
+            scores = np.maximum(scores, np.where(held, CONCEPT_WEIGHT * specificity, 0.0))
+        return scores
+
+    def slot_scores(self, slot: Slot) -> tuple[np.ndarray, np.ndarray, list[float]]:
+        """(weight, share of the word matched, idf of each compound part) per row for one
+        query word: the best of its own reading (times its quality), its concepts and, when
+        it is read in parts, the parts (each part's share weighted by its rarity)."""
+        n = len(self.ids)
+        weight = np.zeros(n, dtype=np.float64)
+        if slot.lookup is not None:
+            weight = self.lookup_scores(slot.lookup) * slot.quality
+        if slot.concepts:
+            weight = np.maximum(weight, self.concept_scores(slot.concepts))
+        share = (weight > 0).astype(np.float64)
+        part_idf: list[float] = []
+        if slot.parts:
+            part_scores = [self.lookup_scores(part) for part in slot.parts]
+            part_idf = [idf(int((scores > 0).sum()), n) for scores in part_scores]
+            total = sum(part_idf)
+            if total > 0:
+                part_share = (
+                    sum(w * (scores > 0) for w, scores in zip(part_idf, part_scores, strict=True))
+                    / total
+                )
+                part_weight = (
+                    sum(w * scores for w, scores in zip(part_idf, part_scores, strict=True)) / total
+                )
+                share = np.maximum(share, part_share)
+                weight = np.maximum(weight, part_weight * PARTS_QUALITY)
+        return weight, share, part_idf
+
+    def text_match(self, slots: Sequence[Slot]) -> TextMatch:
+        """How much of the query each row matches, and how well (see the module docstring)."""
+        n = len(self.ids)
+        coverage = np.zeros(n, dtype=np.float64)
+        score = np.zeros(n, dtype=np.float64)
+        idfs: list[float] = []
+        part_idfs: list[list[float]] = []
+        weights: list[float] = []
+        for slot in slots:
+            weight, share, part_idf = self.slot_scores(slot)
+            matched = int((share > 0).sum())
+            word_idf = idf(matched, n) if matched else 0.0
+            # In the coverage every word counts alike (rarity is no importance: *paljon* is
+            # rare), a word the lexicon knows twice; in the score, rarer words weigh more.
+            emphasis = CONCEPT_EMPHASIS if set(slot.concepts) & NEED_FACETS else 1.0
+            weights.append(emphasis if matched else 0.0)
+            idfs.append(word_idf * emphasis)
+            part_idfs.append(part_idf)
+            coverage += weights[-1] * share
+            score += word_idf * emphasis * weight
+        total = sum(weights)
+        if total > 0:
+            coverage /= total
+        best = float(coverage.max()) if n else 0.0
+        threshold = KEEP_SHARE * best
+        keep = (coverage > 0) & (coverage >= threshold - COVERAGE_EPSILON)
+        return TextMatch(coverage, score, weights, idfs, part_idfs, threshold, keep)
+
+    def open_rows(self, local: dt.datetime) -> np.ndarray:
+        """Rows with a location or contact point open at ``local`` (Helsinki time), by the
+        rules of ``services.opening_hours``: an exception covering the day replaces the
+        weekly hours (closed, or its own hours); a closing time of 00:00 is midnight."""
+        day, minute = local.date().toordinal(), local.hour * 60 + local.minute
+        ex, hours = self.exceptions, self.hours
+        today = (ex["start"] <= day) & (ex["end"] >= day)
+        open_exception = today & (ex["opens"] <= minute) & (ex["closes"] > minute)
+        weekly = (
+            (hours["day"] == local.weekday())
+            & (hours["opens"] <= minute)
+            & (hours["closes"] > minute)
+            & ~np.isin(hours["owner"], ex["owner"][today])
+        )
+        return np.unique(np.concatenate([ex["row"][open_exception], hours["row"][weekly]]))
 
     # Places.
 
@@ -579,9 +895,18 @@ def _rows(ids: np.ndarray, service_ids: Sequence[int]) -> np.ndarray:
     return np.searchsorted(ids, np.asarray(service_ids, dtype=np.int64))
 
 
-def load_snapshot(version: str) -> Snapshot:
-    """Read the published services and their index entries (a fixed number of queries)."""
+def load_snapshot(
+    version: str,
+    sequence: int = 0,
+    *,
+    only: Sequence[int] | None = None,
+    gazetteer: Gazetteer | None = None,
+) -> Snapshot:
+    """Read the published services and their index entries (a fixed number of queries);
+    ``only``: of these services only (the part ``patch_snapshot`` replaces)."""
     published = SupportService.objects.published()
+    if only is not None:
+        published = published.filter(pk__in=list(only))
     published_ids = published.values("pk")
     rows = list(
         published.order_by("pk").values_list(
@@ -642,15 +967,21 @@ def load_snapshot(version: str) -> Snapshot:
     }
 
     channel_codes = codes["channel"]
-    remote_columns = [
-        channel_codes.index(code)
-        for code in Channel.objects.filter(is_remote=True).values_list("code", flat=True)
+    channel_rows = [
+        (channel_codes.index(code), code, is_remote)
+        for code, is_remote in Channel.objects.values_list("code", "is_remote")
+        if code in channel_codes
     ]
-    remote = facets["channel"][:, remote_columns].any(axis=1)
-    home_columns = [channel_codes.index(c) for c in ("HOME_VISIT",) if c in channel_codes]
-    home_visit = facets["channel"][:, home_columns].any(axis=1)
+    remote = facets["channel"][:, [column for column, _, is_remote in channel_rows if is_remote]]
+    remote = remote.any(axis=1)
+    everywhere_columns = [
+        column
+        for column, code, is_remote in channel_rows
+        if availability.reaches_everywhere(code, is_remote)
+    ]
+    everywhere = facets["channel"][:, everywhere_columns].any(axis=1)
 
-    gazetteer = Gazetteer.load()
+    gazetteer = gazetteer or Gazetteer.load()
     location_rows, location_lat, location_lon = [], [], []
     for service_id, latitude, longitude, postal_code in Location.objects.filter(
         service__in=published_ids
@@ -664,21 +995,22 @@ def load_snapshot(version: str) -> Snapshot:
         location_lat.append(latitude)
         location_lon.append(longitude)
 
-    name_rank, name_words = {}, {}
+    hours, exceptions = _opening_hours(published_ids, row_of)
+
+    name_keys, name_words = {}, {}
     for offset, language in enumerate(LANGUAGES):
         # Names sort as the page shows them: the active language, else fi -> sv -> en.
         order = [5 + offset, *(5 + i for i in range(len(LANGUAGES)) if i != offset)]
         shown = [next((r[i] for i in order if r[i]), "") for r in rows]
-        keys = [name.casefold() for name in shown]  # å, ä and ö after z, as in fi and sv
-        rank = np.empty(n, dtype=np.int32)
-        rank[sorted(range(n), key=keys.__getitem__)] = np.arange(n, dtype=np.int32)
-        name_rank[language] = rank
+        # å, ä and ö after z, as in fi and sv.
+        name_keys[language] = np.array([name.casefold() for name in shown], dtype=str)
         name_words[language] = np.array([len(name.split()) for name in shown], dtype=np.int16)
 
-    terms, postings = _text_index(row_of)
+    terms, postings = _text_index(row_of, only)
     label_terms, label_codes = _label_index(codes, labels)
     return Snapshot(
         version=version,
+        sequence=sequence,
         ids=ids,
         row_of=row_of,
         codes=codes,
@@ -692,11 +1024,14 @@ def load_snapshot(version: str) -> Snapshot:
         county_codes=county_codes,
         municipality_rows=municipality_rows,
         remote=remote,
-        home_visit=home_visit,
+        everywhere=everywhere,
         location_rows=np.array(location_rows, dtype=np.int32),
         location_lat=np.radians(np.array(location_lat, dtype=np.float64)),
         location_lon=np.radians(np.array(location_lon, dtype=np.float64)),
-        name_rank=name_rank,
+        hours=hours,
+        exceptions=exceptions,
+        name_rank=_name_ranks(name_keys),
+        name_keys=name_keys,
         name_words=name_words,
         terms=terms,
         postings=postings,
@@ -706,8 +1041,111 @@ def load_snapshot(version: str) -> Snapshot:
     )
 
 
-def _text_index(row_of: dict[int, int]) -> tuple[TermIndex, dict[str, Postings]]:
-    """The terms of all entries and, per field, the rows holding each term.
+def _minutes(moment: dt.time | None, *, closing: bool = False) -> int:
+    """Minutes since midnight; a closing time of 00:00 is midnight (1440); none is -1."""
+    if moment is None:
+        return -1
+    minutes = moment.hour * 60 + moment.minute
+    return 24 * 60 if closing and minutes == 0 else minutes
+
+
+def _opening_hours(
+    published_ids: object, row_of: dict[int, int]
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Weekly hours and exceptions of the services' locations and contact points, as arrays
+    (``Snapshot.hours``, ``Snapshot.exceptions``); an owner's key is its id × 2, + 1 for a
+    contact point."""
+    owned = Q(location__service__in=published_ids) | Q(contact_point__service__in=published_ids)
+    columns = (
+        "location__service_id",
+        "contact_point__service_id",
+        "location_id",
+        "contact_point_id",
+    )
+    hours: dict[str, list] = {name: [] for name in ("row", "owner", "day", "opens", "closes")}
+    for *owner, day, opens, closes in OpeningHours.objects.filter(owned).values_list(
+        *columns, "weekday", "opens", "closes"
+    ):
+        row, key = _owner(owner, row_of)
+        if row is None:
+            continue
+        hours["row"].append(row)
+        hours["owner"].append(key)
+        hours["day"].append(day)
+        hours["opens"].append(_minutes(opens))
+        hours["closes"].append(_minutes(closes, closing=True))
+    exceptions: dict[str, list] = {
+        name: [] for name in ("row", "owner", "start", "end", "opens", "closes")
+    }
+    for *owner, start, end, opens, closes in OpeningHoursException.objects.filter(
+        owned
+    ).values_list(*columns, "start_date", "end_date", "opens", "closes"):
+        row, key = _owner(owner, row_of)
+        if row is None:
+            continue
+        exceptions["row"].append(row)
+        exceptions["owner"].append(key)
+        exceptions["start"].append(start.toordinal())
+        exceptions["end"].append(end.toordinal())
+        exceptions["opens"].append(_minutes(opens))
+        exceptions["closes"].append(_minutes(closes, closing=True))
+    return (
+        {name: np.array(values, dtype=HOURS_TYPES[name]) for name, values in hours.items()},
+        {name: np.array(values, dtype=HOURS_TYPES[name]) for name, values in exceptions.items()},
+    )
+
+
+HOURS_TYPES = {
+    "row": np.int32,
+    "owner": np.int64,
+    "day": np.int8,
+    "opens": np.int16,
+    "closes": np.int16,
+    "start": np.int32,
+    "end": np.int32,
+}
+
+
+def _owner(owner: list, row_of: dict[int, int]) -> tuple[int | None, int]:
+    location_service, contact_service, location, contact = owner
+    if location is not None:
+        return row_of.get(location_service), location * 2
+    return row_of.get(contact_service), contact * 2 + 1
+
+
+def _merged_rowed(
+    old: dict[str, np.ndarray],
+    fresh: dict[str, np.ndarray],
+    keep: np.ndarray,
+    old_to_new: np.ndarray,
+    fresh_to_new: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Arrays with a ``row`` each: the kept rows of ``old`` and all of ``fresh``, renumbered."""
+    held = keep[old["row"]]
+    merged = {
+        name: np.concatenate([old[name][held], fresh[name]]).astype(old[name].dtype) for name in old
+    }
+    merged["row"] = np.concatenate(
+        [old_to_new[old["row"][held]], fresh_to_new[fresh["row"]]]
+    ).astype(np.int32)
+    return merged
+
+
+def _name_ranks(name_keys: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Per language, the position of each row when sorted by name (equal names by row)."""
+    ranks = {}
+    for language, keys in name_keys.items():
+        rank = np.empty(len(keys), dtype=np.int32)
+        rank[np.argsort(keys, kind="stable")] = np.arange(len(keys), dtype=np.int32)
+        ranks[language] = rank
+    return ranks
+
+
+def _text_index(
+    row_of: dict[int, int], only: Sequence[int] | None = None
+) -> tuple[TermIndex, dict[str, Postings]]:
+    """The terms of all entries (of ``only``, when given) and, per field, the rows holding
+    each term.
 
     Each column is split in one go over all entries (the texts hold their terms between
     single spaces), so the cost per term stays in C.
@@ -715,6 +1153,8 @@ def _text_index(row_of: dict[int, int]) -> tuple[TermIndex, dict[str, Postings]]
     rows: list[int] = []
     texts: dict[str, list[str]] = {name: [] for name in FIELDS}
     entries = SearchIndexEntry.objects.filter(service__status=SupportService.Status.PUBLISHED)
+    if only is not None:
+        entries = entries.filter(service_id__in=list(only))
     for service_id, *columns in entries.values_list(
         "service_id", "name_terms", "summary_terms", "keyword_terms", "description_terms"
     ):
@@ -763,6 +1203,129 @@ def _label_index(
     return TermIndex(vocabulary), [sorted(named[term]) for term in vocabulary]
 
 
+def patch_snapshot(
+    old: Snapshot, service_ids: Iterable[int], version: str, sequence: int
+) -> Snapshot:
+    """``old`` with the rows of these services read again: the same index ``load_snapshot``
+    would read now (tested), for a fraction of the cost when few services changed.
+
+    The changed services' rows are dropped and their current state, if published, read and
+    merged in by service id; term ids of new words are appended to the vocabulary.
+    """
+    changed = np.array(sorted(set(service_ids)), dtype=np.int64)
+    fresh = load_snapshot(version, sequence, only=changed.tolist(), gazetteer=old.gazetteer)
+    if fresh.codes != old.codes or fresh.labels != old.labels:
+        raise ValueError("the taxonomies changed")  # read everything again
+    keep = ~np.isin(old.ids, changed)
+    kept = int(keep.sum())
+    joined = np.concatenate([old.ids[keep], fresh.ids])
+    order = np.argsort(joined, kind="stable")
+    position = np.empty(len(joined), dtype=np.int64)
+    position[order] = np.arange(len(joined))
+    old_to_new = np.full(len(old.ids), -1, dtype=np.int64)
+    old_to_new[keep] = position[:kept]
+    fresh_to_new = position[kept:]
+    ids = joined[order]
+
+    def merged(before: np.ndarray, after: np.ndarray) -> np.ndarray:
+        return np.concatenate([before[keep], after])[order]
+
+    county_codes = sorted(set(old.county_codes) | set(fresh.county_codes))
+    counties = np.zeros((len(ids), len(county_codes)), dtype=bool)
+    for snapshot, mapping, rows in ((old, old_to_new, keep), (fresh, fresh_to_new, None)):
+        for column, code in enumerate(snapshot.county_codes):
+            held = snapshot.counties[:, column] if rows is None else snapshot.counties[rows, column]
+            source = mapping if rows is None else mapping[rows]
+            counties[source[held], county_codes.index(code)] = True
+
+    municipality_rows = {}
+    for code in set(old.municipality_rows) | set(fresh.municipality_rows):
+        before = old_to_new[old.municipality_rows.get(code, np.empty(0, dtype=np.int32))]
+        after = fresh_to_new[fresh.municipality_rows.get(code, np.empty(0, dtype=np.int32))]
+        found = np.unique(np.concatenate([before[before >= 0], after])).astype(np.int32)
+        if len(found):
+            municipality_rows[code] = found
+
+    located = keep[old.location_rows]
+    name_keys = {
+        language: merged(old.name_keys[language], fresh.name_keys[language])
+        for language in LANGUAGES
+    }
+    terms, postings = _merged_text_index(old, fresh, keep, old_to_new, fresh_to_new)
+    return Snapshot(
+        version=version,
+        sequence=sequence,
+        ids=ids,
+        row_of={service_id: row for row, service_id in enumerate(ids.tolist())},
+        codes=old.codes,
+        labels=old.labels,
+        facets={facet: merged(old.facets[facet], fresh.facets[facet]) for facet in old.facets},
+        tier=merged(old.tier, fresh.tier),
+        min_age=merged(old.min_age, fresh.min_age),
+        max_age=merged(old.max_age, fresh.max_age),
+        nationwide=merged(old.nationwide, fresh.nationwide),
+        counties=counties,
+        county_codes=county_codes,
+        municipality_rows=municipality_rows,
+        remote=merged(old.remote, fresh.remote),
+        everywhere=merged(old.everywhere, fresh.everywhere),
+        location_rows=np.concatenate(
+            [old_to_new[old.location_rows[located]], fresh_to_new[fresh.location_rows]]
+        ).astype(np.int32),
+        location_lat=np.concatenate([old.location_lat[located], fresh.location_lat]),
+        location_lon=np.concatenate([old.location_lon[located], fresh.location_lon]),
+        hours=_merged_rowed(old.hours, fresh.hours, keep, old_to_new, fresh_to_new),
+        exceptions=_merged_rowed(old.exceptions, fresh.exceptions, keep, old_to_new, fresh_to_new),
+        name_rank=_name_ranks(name_keys),
+        name_keys=name_keys,
+        name_words={
+            language: merged(old.name_words[language], fresh.name_words[language])
+            for language in LANGUAGES
+        },
+        terms=terms,
+        postings=postings,
+        label_terms=old.label_terms,
+        label_codes=old.label_codes,
+        gazetteer=old.gazetteer,
+        patches=old.patches + 1,
+    )
+
+
+def _merged_text_index(
+    old: Snapshot,
+    fresh: Snapshot,
+    keep: np.ndarray,
+    old_to_new: np.ndarray,
+    fresh_to_new: np.ndarray,
+) -> tuple[TermIndex, dict[str, Postings]]:
+    """Postings of the kept rows of ``old`` and of all rows of ``fresh``, in new rows; the
+    vocabulary is the old one with the new words appended (terms of the dropped rows stay,
+    matching nothing, until the whole index is read again)."""
+    vocabulary = list(old.terms.vocabulary)
+    term_id = dict(old.terms.term_id)
+    fresh_terms = np.empty(len(fresh.terms.vocabulary), dtype=np.int32)
+    for index, term in enumerate(fresh.terms.vocabulary):
+        if term not in term_id:
+            term_id[term] = len(vocabulary)
+            vocabulary.append(term)
+        fresh_terms[index] = term_id[term]
+    postings = {}
+    for name in FIELDS:
+        before, after = old.postings[name], fresh.postings[name]
+        old_terms = np.repeat(
+            np.arange(len(old.terms.vocabulary), dtype=np.int32), np.diff(before.starts)
+        )
+        held = keep[before.rows]
+        new_terms = np.repeat(fresh_terms, np.diff(after.starts))
+        term_array = np.concatenate([old_terms[held], new_terms])
+        rows = np.concatenate([old_to_new[before.rows[held]], fresh_to_new[after.rows]])
+        order = np.argsort(term_array, kind="stable")
+        starts = np.zeros(len(vocabulary) + 1, dtype=np.int64)
+        starts[1:] = np.cumsum(np.bincount(term_array, minlength=len(vocabulary)))
+        postings[name] = Postings(starts=starts, rows=rows[order].astype(np.int32))
+    return TermIndex(vocabulary), postings
+
+
 _current: Snapshot | None = None
 _load_lock = threading.Lock()
 
@@ -801,15 +1364,47 @@ def current_snapshot(version: str | None = None) -> Snapshot:
         snapshot = _current
         if snapshot is not None and snapshot.version == version:
             return snapshot
+        if snapshot is not None and (patched := _caught_up(snapshot)) is not None:
+            _current = patched
+            return patched
         if not version:
             # Never indexed (a fresh database): index what there is, once.
             rebuild_search_index()
         else:
             _index_missing_entries()
-        version = index_version()
-        snapshot = load_snapshot(version)
+        version, sequence = _version_row()
+        snapshot = load_snapshot(version, sequence)
         _current = snapshot
         return snapshot
+
+
+def _version_row() -> tuple[str, int]:
+    row = SearchIndexVersion.objects.filter(key=VERSION_KEY).values_list("value", "sequence")
+    return row.first() or ("", 0)
+
+
+def _caught_up(snapshot: Snapshot) -> Snapshot | None:
+    """``snapshot`` updated with the changes made since its version, when they are few and
+    all known; None: read the whole index again."""
+    version, sequence = _version_row()
+    if version == snapshot.version:
+        return snapshot
+    if sequence <= snapshot.sequence or snapshot.patches >= PATCHES_BEFORE_RELOAD:
+        return None
+    changes = list(
+        SearchIndexChange.objects.filter(
+            sequence__gt=snapshot.sequence, sequence__lte=sequence
+        ).values_list("service_ids", flat=True)
+    )
+    if len(changes) != sequence - snapshot.sequence or any(ids is None for ids in changes):
+        return None  # pruned, or a rebuild
+    service_ids = {service_id for ids in changes for service_id in ids}
+    if len(service_ids) > PATCH_MAX_SERVICES:
+        return None
+    try:
+        return patch_snapshot(snapshot, service_ids, version, sequence)
+    except ValueError:
+        return None
 
 
 def _index_missing_entries() -> None:

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.http import QueryDict
+from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext as _
 
 PARAM = "list"
@@ -90,3 +90,37 @@ def with_list(params: QueryDict, support_list: SupportList) -> str:
         params.pop(PARAM, None)
     encoded = params.urlencode(safe=",")
     return f"?{encoded}" if encoded else ""
+
+
+def url_keeping(url: str, support_list: SupportList) -> str:
+    """``url`` with ``support_list`` added, so the list is not lost on the way."""
+    if not support_list.ids:
+        return url
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}{PARAM}={support_list.param}"
+
+
+class ToggleLinks:
+    """The links of one page that add a service to the support list or remove it (the page
+    again, with the list toggled): the rest of the query is encoded once for all the page's
+    services, and the list put where ``with_list`` puts it (in its place, or last)."""
+
+    def __init__(self, request: HttpRequest, support_list: SupportList) -> None:
+        self.path, self.support_list = request.path, support_list
+        keys = list(request.GET)
+        at = keys.index(PARAM) if PARAM in keys else len(keys)
+        self.before = _encoded(request.GET, keys[:at])
+        self.after = _encoded(request.GET, keys[at + 1 :])
+
+    def __call__(self, service_id: int) -> str:
+        toggled = self.support_list.toggled(service_id)
+        middle = f"{PARAM}={toggled.param}" if toggled.ids else ""
+        query = "&".join(part for part in (self.before, middle, self.after) if part)
+        return f"{self.path}{'?' if query else ''}{query}#list-{service_id}"
+
+
+def _encoded(params: QueryDict, keys: Iterable[str]) -> str:
+    some = QueryDict(mutable=True)
+    for key in keys:
+        some.setlist(key, params.getlist(key))
+    return some.urlencode(safe=",")

@@ -1,40 +1,26 @@
 from __future__ import annotations
 
-from django.urls import path, register_converter
+from django.urls import path
 
-from services.views import imports, pages, search, sessions, support_lists
-
-
-class IdConverter:
-    """A database id: digits only, and few enough that no database overflows on them."""
-
-    regex = "[0-9]{1,12}"
-
-    def to_python(self, value: str) -> int:
-        return int(value)
-
-    def to_url(self, value: int) -> str:
-        return str(value)
-
-
-class TokenConverter:
-    regex = "[A-Za-z0-9_-]{1,64}"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
-
-
-register_converter(IdConverter, "id")
-register_converter(TokenConverter, "token")
+from services.views import (
+    freshness,
+    history,
+    imports,
+    pages,
+    places,
+    review,
+    search,
+    sessions,
+    staff,
+    support_lists,
+)
 
 app_name = "services"
 
 urlpatterns = [
     path("", search.home, name="home"),
     path("search/", search.search, name="search"),
+    path("place/nearest/", places.nearest_place, name="nearest_place"),
     path("services/<id:pk>/", pages.service_detail, name="service_detail"),
     path("services/<id:pk>/report/", pages.report_error, name="report_error"),
     path("services/<id:pk>/report/thanks/", pages.report_error_thanks, name="report_error_thanks"),
@@ -48,6 +34,28 @@ urlpatterns = [
     path("accessibility/", pages.accessibility_statement, name="accessibility"),
     path("privacy/", pages.privacy_notice, name="privacy"),
     path("adult-services/", pages.adult_services, name="adult_services"),
+    path("staff/", staff.staff_home, name="staff_home"),
+    path("staff/services/new/", staff.service_new, name="staff_service_new"),
+    path("staff/services/<id:pk>/", staff.service_edit, name="staff_service_edit"),
+    path("staff/services/<id:pk>/preview/", staff.service_preview, name="staff_service_preview"),
+    path("staff/services/<id:pk>/confirm/", staff.service_confirm, name="staff_service_confirm"),
+    path("staff/services/<id:pk>/submit/", staff.service_submit, name="staff_service_submit"),
+    path("staff/services/<id:pk>/withdraw/", staff.service_withdraw, name="staff_service_withdraw"),
+    path("staff/queue/", freshness.queue, name="queue"),
+    path("staff/reports/<id:pk>/", freshness.report_detail, name="report_detail"),
+    path("staff/confirm/<signed:token>/", freshness.confirm_link, name="staff_confirm_link"),
+    path("staff/reviews/", review.review_list, name="review_list"),
+    path("staff/reviews/<id:pk>/", review.review_detail, name="review_detail"),
+    path(
+        "staff/services/<id:pk>/history/",
+        history.service_history,
+        name="staff_service_history",
+    ),
+    path(
+        "staff/services/<id:pk>/history/<id:version>/restore/",
+        history.restore_version,
+        name="staff_service_restore",
+    ),
     path("staff/imports/", imports.import_list, name="import_list"),
     path("staff/imports/<id:pk>/", imports.import_detail, name="import_detail"),
     path("staff/imports/<id:pk>/run/", imports.import_repeat, name="import_repeat"),

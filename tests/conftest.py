@@ -1,4 +1,9 @@
-"""Shared fixtures: real Finnish reference data in every test database, and a cast of users."""
+"""Shared fixtures: real Finnish reference data in every test database, and a cast of users.
+
+The cast (``tests/cast.py``): an administrator (``staff_user``), coordinators of Etelä-Savo
+and of Pirkanmaa, editors of two organisations, a signed-in user with no role, and a parent
+with no account. Coordinators and administrators are signed in with their second factor.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from django.utils import translation
 from accounts.models import User
 from services.models import Municipality
 from services.reference_data import load_reference_data
+from tests.cast import make_user, sign_in
 
 # Password hashing is slow on purpose; tests that log in need none of that.
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -46,13 +52,16 @@ def parent_client() -> Client:
 
 @pytest.fixture
 def staff_user(db: None) -> User:
-    return User.objects.create_user(
-        "coordinator", "coordinator@example.org", "correct horse battery", is_staff=True
-    )
+    """An administrator: every staff page, every county."""
+    return make_user("administrator", superuser=True)
 
 
 @pytest.fixture
-def staff_client(staff_user: User) -> Iterator[Client]:
-    client = Client()
-    client.force_login(staff_user)
-    yield client
+def staff_client(staff_user: User) -> Client:
+    return sign_in(Client(), staff_user)
+
+
+@pytest.fixture
+def admin_client(admin_user: User) -> Client:
+    """pytest-django's administrator, signed in with two factors as the admin requires."""
+    return sign_in(Client(), admin_user)

@@ -20,7 +20,7 @@ from django.db import transaction
 from mapping import coverage
 from mapping.models import CoverageState
 from perhekeskus.celery import app
-from services.changes import catalogue_changed
+from services.catalogue import catalogue_changed
 from services.models import SupportService
 from tests.mapping.worlds import HAMINA, cell, make_service
 

@@ -21,7 +21,9 @@ from them where a record has none):
   ``accessibility`` (one row per known feature, the value true or false, plus the notes) and
   ``service_at_location`` linking it to its service. Weekly opening hours are ``schedules`` of
   the location (WEEKLY, one per interval with the weekdays in ``byday``); exceptions are
-  schedules with ``valid_from``/``valid_to`` (no opening time: closed).
+  schedules with ``valid_from``/``valid_to``, replacing the weekly ones on those days; a
+  closure has no opening time, says so in its ``description`` and carries the ``field`` term
+  ``closed`` (value true).
 - ContactPoint → a ``virtual`` location (the chat, video or web address as ``url``, the phone
   number as a ``phone``, the e-mail as a ``contact``) with its own service_at_location and its
   opening hours as schedules; the kind is a ``contact_point_kind`` term.
@@ -29,7 +31,15 @@ from them where a record has none):
   offset in ``timezone``, FREQ=WEEKLY;COUNT=1) of the service, or of the service at one of its
   locations; registration or online link in ``schedule_link``. Cancelled sessions are left out.
   Seats, language and exact times are ``field`` attributes; everything else is in /api/v1/.
-- Times of weekly schedules are local time in Finland (Europe/Helsinki).
+- Times of schedules are local time in Finland: every schedule carries ``timezone``, the UTC
+  offset of Europe/Helsinki (for a weekly schedule, on the day the document was made: it is 2
+  in winter and 3 in summer), and the ``field`` term ``timezone`` with the value
+  ``Europe/Helsinki`` for consumers that understand time zone names. A weekly or dated
+  closing time of midnight is ``23:59:59`` (HSDS times cannot say 24:00): round the clock is
+  00:00:00–23:59:59, never an empty 00:00–00:00 interval (a session ending at midnight keeps
+  00:00:00, on its ``valid_to`` day).
+- Phone numbers are in international form (``+358 15 123 4567``) where they are Finnish
+  subscriber numbers; service numbers (0800, 0600, 116 111 ...) stay as dialled in Finland.
 - Every text in fi/sv/en is also an attribute of the ``translation`` taxonomy
   (term ``<field>:<language>``, value the text), linked to the record that holds the field in
   our model; fields HSDS has no place for are attributes of the ``field`` taxonomy. The
@@ -50,10 +60,13 @@ from zoneinfo import ZoneInfo
 
 from django.db import models
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import override
+from django.utils.translation import override, pgettext_lazy
 
+from services.codes import service_codes
 from services.hsds.taxonomies import (
     ACCESSIBILITY_FEATURES,
     LANGUAGES,
@@ -81,6 +94,11 @@ from services.models import (
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+MIDNIGHT = dt.time(0, 0)
+LAST_SECOND = "23:59:59"  # a closing time of midnight: HSDS times have no 24:00
+# Finnish service numbers (palvelunumerot), reachable only as dialled in Finland.
+SERVICE_NUMBER_PREFIXES = ("0100", "0200", "0300", "0600", "0700", "0800")
+PHONE_SEPARATORS = re.compile(r"[\s()\-/.]+")
 BUSINESS_ID_SCHEME = "FI-PRO"  # org-id.guide: Finnish Patent and Registration Office
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -95,6 +113,8 @@ STATUS = {
 }
 URL_KINDS = {ContactPoint.Kind.CHAT, ContactPoint.Kind.VIDEO, ContactPoint.Kind.WEB}
 YES_NO = {True: _("yes"), False: _("no")}
+CLOSED = pgettext_lazy("opening hours", "closed")
+OPEN_ROUND_THE_CLOCK = _("Open 24/7")
 
 
 def rows_of(write: Callable[..., None], *args: object) -> list[tuple[str, Row]]:
@@ -145,18 +165,6 @@ class Related:
     sessions: list[SimpleNamespace] = dataclasses.field(default_factory=list)
 
 
-# Many-to-many relations whose codes the rows need: relation -> column of the code.
-CODE_RELATIONS = {
-    "channels": "channel_id",
-    "target_groups": "targetgroup_id",
-    "life_situations": "lifesituation_id",
-    "attributes": "attribute_id",
-    "languages": "language_id",
-    "service_classes": "serviceclass_id",
-    "methods": "method__slug",
-    "area_counties": "wellbeingservicescounty_id",
-    "area_municipalities": "municipality_id",
-}
 HOURS = ("location_id", "contact_point_id", "weekday", "opens", "closes")
 EXCEPTIONS = (
     "pk",
@@ -176,7 +184,7 @@ def translated_columns(*fields: str) -> tuple[str, ...]:
 def load_services(
     services: Iterable[SupportService], reference: Reference | None = None
 ) -> list[SupportService]:
-    """Read everything the services' HSDS rows need, in a fixed number of queries (16) and
+    """Read everything the services' HSDS rows need, in a fixed number of queries (8) and
     without model instances for the many small records; attach it as ``hsds_related``."""
     services = list(services)
     reference = reference or Reference.load()
@@ -184,15 +192,8 @@ def load_services(
     related = {pk: Related(reference) for pk in ids}
     if not ids:
         return services
-    for relation, column in CODE_RELATIONS.items():
-        through = getattr(SupportService, relation).through
-        rows = (
-            through.objects.filter(supportservice_id__in=ids)
-            .order_by("pk")
-            .values_list("supportservice_id", column)
-        )
-        for service_id, code in rows:
-            related[service_id].codes.setdefault(relation, []).append(code)
+    for service_id, codes in zip(ids, service_codes(ids, in_link_order=True), strict=True):
+        related[service_id].codes = codes
 
     location_columns = (
         "pk", "uuid", "service_id", "postal_code", "municipality_id", "latitude", "longitude",
@@ -310,6 +311,35 @@ def hhmmss(value: dt.time) -> str:
     return value.strftime("%H:%M:%S")
 
 
+def closing(value: dt.time) -> str:
+    """A closing time for HSDS: 00:00 means midnight, the last second of the day."""
+    return LAST_SECOND if value == MIDNIGHT else hhmmss(value)
+
+
+def helsinki_offset(day: dt.date) -> int:
+    """Hours ahead of UTC in Finland on ``day`` (2, or 3 in summer time)."""
+    noon = dt.datetime.combine(day, dt.time(12), tzinfo=HELSINKI)
+    return int((noon.utcoffset() or dt.timedelta()).total_seconds() // 3600)
+
+
+def international_phone(number: str) -> str:
+    """A Finnish subscriber number in international form: ``015 123 4567`` is
+    ``+358 15 123 4567``, ``00358 40 1234567`` is ``+358 40 1234567``. Service numbers, short
+    numbers, foreign and unreadable numbers are returned as they are."""
+    text = " ".join(PHONE_SEPARATORS.sub(" ", number).split())
+    digits = text.replace(" ", "")
+    if digits.startswith("00") and digits[2:].isdigit():
+        return "+" + text.removeprefix("00").lstrip()
+    if (
+        not digits.isdigit()
+        or not digits.startswith("0")
+        or digits.startswith(SERVICE_NUMBER_PREFIXES)
+        or not 6 <= len(digits) <= 12
+    ):
+        return number
+    return "+358 " + text.removeprefix("0").lstrip()
+
+
 def attribute(
     emit: Emit, *, entity: str, link_id: str, key: str, code: str, value: object = None
 ) -> None:
@@ -388,7 +418,7 @@ def organisation_rows(organisation: Organisation, language: str, emit: Emit) -> 
             {
                 "id": derived_id("phone", organisation_id),
                 "organization_id": organisation_id,
-                "number": organisation.phone,
+                "number": international_phone(organisation.phone),
             },
         )
     if organisation.business_id:
@@ -745,7 +775,7 @@ def contact_point_rows(
                 {
                     "id": derived_id("phone", location_id),
                     "location_id": location_id,
-                    "number": contact_point.value,
+                    "number": international_phone(contact_point.value),
                     "type": "voice",
                     "description": translated(contact_point, "charge", language),
                 }
@@ -795,40 +825,70 @@ def opening_hours_rows(
     days: dict[tuple[dt.time, dt.time], list[int]] = defaultdict(list)
     for interval in hours:
         days[(interval.opens, interval.closes)].append(interval.weekday)
+    weekly_offset = helsinki_offset(timezone.localdate())
     for (opens, closes), weekdays in sorted(days.items(), key=lambda item: min(item[1])):
-        emit(
-            "schedule",
-            {
-                "id": derived_id("schedule", location_id, hhmmss(opens), hhmmss(closes)),
-                "location_id": location_id,
-                "wkst": "MO",
-                "freq": "WEEKLY",
-                "byday": ",".join(WEEKDAYS[day] for day in sorted(set(weekdays))),
-                "opens_at": hhmmss(opens),
-                "closes_at": hhmmss(closes),
-            },
-        )
+        weekdays = sorted(set(weekdays))
+        schedule_id = derived_id("schedule", location_id, hhmmss(opens), hhmmss(closes))
+        row: Row = {
+            "id": schedule_id,
+            "location_id": location_id,
+            "timezone": weekly_offset,
+            "wkst": "MO",
+            "freq": "WEEKLY",
+            "byday": ",".join(WEEKDAYS[day] for day in weekdays),
+            "opens_at": hhmmss(opens),
+            "closes_at": closing(closes),
+        }
+        if opens == closes == MIDNIGHT and len(weekdays) == len(WEEKDAYS):
+            row["description"] = label(OPEN_ROUND_THE_CLOCK, language)
+        emit("schedule", row)
+        in_helsinki_time(emit, schedule_id)
     for exception in exceptions:
         schedule_id = derived_id("schedule", location_id, "exception", exception.pk)
-        row: Row = {
+        row = {
             "id": schedule_id,
             "location_id": location_id,
             "valid_from": exception.start_date.isoformat(),
             "valid_to": exception.end_date.isoformat(),
+            "timezone": helsinki_offset(exception.start_date),
         }
+        note = translated(exception, "note", language)
         if exception.opens is not None:
             row |= {
                 "wkst": "MO",
                 "freq": "WEEKLY",
                 "byday": ",".join(WEEKDAYS),
                 "opens_at": hhmmss(exception.opens),
-                "closes_at": hhmmss(exception.closes),
+                "closes_at": closing(exception.closes),
             }
-        note = translated(exception, "note", language)
-        if note:
-            row["description"] = note
+            if note:
+                row["description"] = note
+        else:
+            closed = capfirst(label(CLOSED, language))
+            row["description"] = f"{closed}: {note}" if note else closed
         emit("schedule", row)
+        in_helsinki_time(emit, schedule_id)
+        if exception.opens is None:
+            attribute(
+                emit,
+                entity="schedule",
+                link_id=schedule_id,
+                key="field",
+                code="closed",
+                value="true",
+            )
         translations(emit, exception, ("note",), entity="schedule", link_id=schedule_id)
+
+
+def in_helsinki_time(emit: Emit, schedule_id: str) -> None:
+    attribute(
+        emit,
+        entity="schedule",
+        link_id=schedule_id,
+        key="field",
+        code="timezone",
+        value=HELSINKI.key,
+    )
 
 
 def session_rows(
@@ -861,12 +921,14 @@ def session_rows(
         "byday": WEEKDAYS[starts.weekday()],
         "description": "\n\n".join(text for text in texts if text),
         "opens_at": hhmmss(starts.time()),
+        # valid_to holds the day it ends: 00:00:00 on it is exact (no 23:59:59 here).
         "closes_at": hhmmss(ends.time()),
         "schedule_link": valid_uri(session.registration_url) or valid_uri(session.online_url),
         "attending_type": "online" if session.online_url else "in person",
         "notes": translated(session, "place", language),
     }
     emit("schedule", compact(row))
+    in_helsinki_time(emit, schedule_id)
 
     def link(code: str, value: object) -> None:
         if value not in (None, ""):
@@ -1038,3 +1100,33 @@ def service_at_location_document(
     document = nest.document("service_at_location", row)
     document["service"] = service_list_document(service, language)
     return document
+
+
+def organisation_services(
+    organisations: list[Organisation],
+    language: str,
+    registry: TermRegistry | None,
+    *,
+    full: bool,
+    statuses: Iterable[str] = (SupportService.Status.PUBLISHED,),
+) -> dict[int, list[Row]]:
+    """The services (published ones by default) of each organisation, in the list form or
+    fully nested."""
+    ids = [organisation.pk for organisation in organisations]
+    queryset = SupportService.objects.filter(
+        status__in=list(statuses), organisation__in=ids
+    ).order_by("pk")
+    by_organisation: dict[int, list[Row]] = {}
+    if full:
+        services = service_queryset().filter(pk__in=queryset.values("pk")).order_by("pk")
+        for service in load_services(services):
+            document = service_document(service, language, registry)
+            by_organisation.setdefault(service.organisation_id, []).append(document)
+    else:
+        queryset = queryset.select_related("organisation__parent").prefetch_related(
+            "contact_points"
+        )
+        for service in queryset:
+            document = service_list_document(service, language)
+            by_organisation.setdefault(service.organisation_id, []).append(document)
+    return by_organisation

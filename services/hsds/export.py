@@ -7,8 +7,10 @@
 - one CSV file per HSDS table (``services.csv``, ``attributes.csv``, ...; tables we have no
   data for hold just their header row);
 - ``json/services.ndjson``, ``json/organizations.ndjson``, ``json/taxonomies.ndjson`` and
-  ``json/taxonomy_terms.ndjson``: one nested HSDS document per line, the same documents the
-  HSDS API serves (terms of methods carry their rating and texts as ``attributes``).
+  ``json/taxonomy_terms.ndjson``: one nested HSDS document per line, the very documents the
+  HSDS API serves at ``/services/{id}``, ``/organizations/{id}``, ``/taxonomies/{id}`` and
+  ``/taxonomy_terms/{id}`` (a method's rating and texts, which a taxonomy term has no place
+  for, are rows of ``attributes.csv`` linked to its term).
 
 Records are read in chunks and written as they are made, so memory stays flat however large
 the catalogue is. The services, nearly all of the work, are shared among worker processes
@@ -50,6 +52,7 @@ from services.hsds.documents import (
     organisation_queryset,
     organisation_row,
     organisation_rows,
+    organisation_services,
     rows_of,
     service_batches,
     service_queryset,
@@ -62,7 +65,7 @@ from services.hsds.taxonomies import (
     term_document,
     term_id,
 )
-from services.models import Method, SupportService
+from services.models import Method, Organisation, SupportService
 
 SPEC_DIR = Path(__file__).resolve().parent / "spec"
 CHUNK_SIZE = 500
@@ -175,14 +178,14 @@ def export_data_package(
             )
             for name in ("taxonomies", "taxonomy_terms", "organizations", "services")
         }
-        write_taxonomies(tables, json_files, language)
-        for organisation in organisation_queryset().order_by("pk").iterator(chunk_size):
-            rows = rows_of(organisation_rows, organisation, language)
-            document = write_record(tables, rows, "organization", language)
-            json_files["organizations"].write(document)
+        registry = TermRegistry()
+        write_taxonomies(tables, json_files, language, registry)
+        statuses = list(statuses)
+        write_organisations(
+            tables, json_files["organizations"], language, registry, statuses, chunk_size
+        )
         if progress:
             progress(f"{json_files['organizations'].count:,} organisations")
-        statuses = list(statuses)
         services = service_queryset().filter(status__in=statuses)
         total = services.count()
         starts = part_starts(services, total, usable_workers(total, workers))
@@ -208,6 +211,40 @@ def export_data_package(
     return report
 
 
+def write_organisations(
+    tables: TableWriter,
+    lines: Lines,
+    language: str,
+    registry: TermRegistry,
+    statuses: list[str],
+    chunk_size: int,
+) -> None:
+    """Each organisation with its services in the list form, as ``/organizations/{id}``."""
+    batch: list[Organisation] = []
+    for organisation in organisation_queryset().order_by("pk").iterator(chunk_size):
+        batch.append(organisation)
+        if len(batch) == chunk_size:
+            write_organisation_batch(tables, lines, batch, language, registry, statuses)
+            batch = []
+    write_organisation_batch(tables, lines, batch, language, registry, statuses)
+
+
+def write_organisation_batch(
+    tables: TableWriter,
+    lines: Lines,
+    batch: list[Organisation],
+    language: str,
+    registry: TermRegistry,
+    statuses: list[str],
+) -> None:
+    services = organisation_services(batch, language, registry, full=False, statuses=statuses)
+    for organisation in batch:
+        rows = rows_of(organisation_rows, organisation, language)
+        document = write_record(tables, rows, "organization", language, registry)
+        document["services"] = services.get(organisation.pk, [])
+        lines.write(document)
+
+
 def write_services(
     tables: TableWriter,
     lines: Lines,
@@ -216,10 +253,11 @@ def write_services(
     chunk_size: int,
     progress: Callable[[str], None] | None = None,
 ) -> None:
+    registry = TermRegistry()
     for batch in service_batches(services, chunk_size):
         for service in batch:
             rows = rows_of(service_rows, service, language)
-            document = write_record(tables, rows, "service", language)
+            document = write_record(tables, rows, "service", language, registry)
             document["organization"] = organisation_row(service.organisation, language)
             lines.write(document)
             if progress and lines.count % 5000 == 0:
@@ -331,14 +369,22 @@ def write_part(
     return tables.counts, lines.count
 
 
-def write_record(tables: TableWriter, rows: list[tuple[str, Row]], root: str, language: str) -> Row:
+def write_record(
+    tables: TableWriter,
+    rows: list[tuple[str, Row]],
+    root: str,
+    language: str,
+    registry: TermRegistry,
+) -> Row:
     """Write a record's rows to the tables; return it as one nested document."""
     for table, row in rows:
         tables(table, row)
-    return Nest(rows, None, language).document(root, rows[0][1])
+    return Nest(rows, registry, language).document(root, rows[0][1])
 
 
-def write_taxonomies(tables: TableWriter, json_files: dict[str, Lines], language: str) -> None:
+def write_taxonomies(
+    tables: TableWriter, json_files: dict[str, Lines], language: str, registry: TermRegistry
+) -> None:
     for spec in TAXONOMIES:
         document = taxonomy_document(spec, language)
         tables("taxonomy", document)
@@ -346,13 +392,8 @@ def write_taxonomies(tables: TableWriter, json_files: dict[str, Lines], language
     method_rows: dict[str, list[tuple[str, Row]]] = {}
     for method in Method.objects.order_by("slug"):
         method_rows[term_id("method", method.slug)] = rows_of(method_term_rows, method)
-    for term in TermRegistry().terms:
+    for term in registry.terms:
         tables("taxonomy_term", term_document(term, language, detail=False))
-        document = term_document(term, language)
-        rows = method_rows.get(term.id, [])
-        if rows:
-            nest = Nest(rows, None, language)
-            document["attributes"] = [nest.document("attribute", row) for _, row in rows]
-            for table, row in rows:
-                tables(table, row)
-        json_files["taxonomy_terms"].write(document)
+        for table, row in method_rows.get(term.id, []):
+            tables(table, row)
+        json_files["taxonomy_terms"].write(term_document(term, language))

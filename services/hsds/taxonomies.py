@@ -87,11 +87,16 @@ FIELD_TERMS = {
     "session_language": "Language of a group session (ISO 639 code).",
     "rating": "Rating of an evidence-based method in the Kasvun tuki method bank (1–5).",
     "rated_on": "Date of the method's rating (ISO 8601).",
+    "timezone": "The time zone of a schedule's dates and times (IANA name): Europe/Helsinki. "
+    "The schedule's timezone holds its UTC offset (for weekly schedules, on the day the "
+    "document was made).",
+    "closed": "A dated schedule on which the location or phone line is closed, replacing its "
+    "weekly schedules on those days: true.",
 }
 
 ACCESSIBILITY_FEATURES = {
     "STEP_FREE": _("step-free access"),
-    "STROLLER_ACCESS": _("room for strollers"),
+    "STROLLER_ACCESS": _("room for prams"),
     "HEARING_LOOP": _("hearing loop"),
 }
 
@@ -237,7 +242,7 @@ TAXONOMIES = (
     TaxonomySpec(
         "accessibility",
         _("accessibility features"),
-        _("Step-free access, room for strollers, hearing loop; the value is true or false."),
+        _("Step-free access, room for prams, hearing loop; the value is true or false."),
     ),
     TaxonomySpec(
         "translation",

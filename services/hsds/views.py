@@ -21,20 +21,21 @@ from pathlib import Path
 
 from django.db.models import Exists, F, FloatField, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponseBase, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import api_view, permission_classes, renderer_classes
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from services.api import ReadOnlyOrStaff
+from services.api import ReadOnlyOrStaff, kept_page
+from services.filters import within_database_range
 from services.hsds.documents import (
     Row,
     contact_point_location_id,
@@ -42,6 +43,7 @@ from services.hsds.documents import (
     organisation_document,
     organisation_queryset,
     organisation_row,
+    organisation_services,
     physical_location_row,
     service_at_location_document,
     service_at_location_id,
@@ -134,7 +136,7 @@ def int_param(request: Request, name: str, default: int, low: int, high: int) ->
     if not raw:
         return default
     if not (raw.isascii() and raw.isdigit()) or int(raw) < low:
-        raise bad(name, _("Give a whole number of at least %(low)d.") % {"low": low})
+        raise bad(name, _("Enter a whole number of at least %(low)d.") % {"low": low})
     return min(int(raw), high)
 
 
@@ -144,7 +146,7 @@ def bool_param(request: Request, name: str) -> bool:
         return True
     if raw in FALSE or not raw:
         return False
-    raise bad(name, _("Give true or false."))
+    raise bad(name, _("Enter true or false."))
 
 
 def uuid_param(request: Request, name: str) -> uuid.UUID | None:
@@ -154,7 +156,7 @@ def uuid_param(request: Request, name: str) -> uuid.UUID | None:
     try:
         return uuid.UUID(raw)
     except ValueError:
-        raise bad(name, _("Give an identifier in UUID form.")) from None
+        raise bad(name, _("Enter an identifier in UUID form.")) from None
 
 
 def language_param(request: Request) -> str:
@@ -162,7 +164,7 @@ def language_param(request: Request) -> str:
     if not raw:
         return "fi"
     if raw not in LANGUAGES:
-        raise bad("lang", _("Give one of the languages fi, sv or en."))
+        raise bad("lang", _("Enter one of the languages fi, sv or en."))
     return raw
 
 
@@ -172,7 +174,7 @@ def format_param(request: Request) -> str:
         return "json"
     if raw == "ndjson":
         return "ndjson"
-    raise bad("format", _("Give json or ndjson."))
+    raise bad("format", _("Enter json or ndjson."))
 
 
 def modified_after_param(request: Request) -> dt.datetime | None:
@@ -190,11 +192,29 @@ def modified_after_param(request: Request) -> dt.datetime | None:
     if moment is None:
         raise bad(
             "modified_after",
-            _("Give a date or a date and time in ISO 8601 form, e.g. 2025-01-31T12:00:00Z."),
+            _("Enter a date or a date and time in ISO 8601 form, e.g. 2025-01-31T12:00:00Z."),
         )
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
-    return moment
+    return within_database_range(moment)
+
+
+def record_id(pk: str) -> uuid.UUID:
+    """The id in a detail address; anything but a UUID is no record of ours (a JSON 404)."""
+    try:
+        return uuid.UUID(pk)
+    except ValueError:
+        raise NotFound() from None
+
+
+def minimal_param(request: Request) -> None:
+    """``minimal`` (ids and modification times only) is not offered: the documented response
+    of /services could not hold such items. ``modified_after`` serves the same purpose."""
+    if bool_param(request, "minimal"):
+        raise bad(
+            "minimal",
+            _("minimal is not offered; use modified_after to fetch what has changed."),
+        )
 
 
 def postcode_param(request: Request) -> PostalArea | None:
@@ -205,7 +225,7 @@ def postcode_param(request: Request) -> PostalArea | None:
     if len(raw) == 5 and raw.isascii() and raw.isdigit():
         area = PostalArea.objects.select_related("municipality").filter(code=raw).first()
     if area is None:
-        raise bad("postcode", _("Give a Finnish postal code of five digits that exists."))
+        raise bad("postcode", _("Enter a Finnish postal code of five digits that exists."))
     return area
 
 
@@ -220,11 +240,11 @@ def proximity_param(request: Request, postcode: PostalArea | None) -> float | No
     if not (0 < metres <= MAX_PROXIMITY_METRES):
         raise bad(
             "proximity",
-            _("Give a distance in metres, more than 0 and at most %(max)d.")
+            _("Enter a distance in metres, more than 0 and at most %(max)d.")
             % {"max": MAX_PROXIMITY_METRES},
         )
     if postcode is None:
-        raise bad("proximity", _("A distance needs a postcode to measure from."))
+        raise bad("proximity", _("A distance needs a postal code to measure from."))
     return metres
 
 
@@ -385,13 +405,28 @@ def official_openapi_text() -> str:
 
 
 def official_openapi() -> dict:
-    return json.loads(official_openapi_text())
+    """The official document, less what this API does not offer (``minimal``)."""
+    document = json.loads(official_openapi_text())
+    for operation in document["paths"]["/services"].values():
+        if isinstance(operation, dict) and "parameters" in operation:
+            operation["parameters"] = [
+                parameter
+                for parameter in operation["parameters"]
+                if parameter.get("$ref") != "#/components/parameters/minimal"
+            ]
+    document["components"]["parameters"].pop("minimal", None)
+    return document
 
 
 @hsds_view
-def services(request: Request) -> Response | StreamingHttpResponse:
+def services(request: Request) -> HttpResponseBase:
+    return kept_page(request, lambda: services_page(request))
+
+
+def services_page(request: Request) -> Response | StreamingHttpResponse:
     language = language_param(request)
     paging = Paging.of(request)
+    minimal_param(request)
     full = bool_param(request, "full")
     postcode = postcode_param(request)
     proximity = proximity_param(request, postcode)
@@ -418,9 +453,9 @@ def services(request: Request) -> Response | StreamingHttpResponse:
 
 
 @hsds_view
-def service_detail(request: Request, pk: uuid.UUID) -> Response:
+def service_detail(request: Request, pk: str) -> Response:
     language = language_param(request)
-    services = load_services(service_queryset().published().filter(uuid=pk))
+    services = load_services(service_queryset().published().filter(uuid=record_id(pk)))
     if not services:
         raise Http404
     return Response(service_document(services[0], language, TermRegistry()))
@@ -475,33 +510,11 @@ def organisation_batch(
     ]
 
 
-def organisation_services(
-    organisations: list[Organisation], language: str, registry: TermRegistry, *, full: bool
-) -> dict[int, list[Row]]:
-    """The published services of each organisation, in the list form or fully nested."""
-    ids = [organisation.pk for organisation in organisations]
-    queryset = SupportService.objects.published().filter(organisation__in=ids).order_by("pk")
-    by_organisation: dict[int, list[Row]] = {}
-    if full:
-        services = service_queryset().filter(pk__in=queryset.values("pk")).order_by("pk")
-        for service in load_services(services):
-            document = service_document(service, language, registry)
-            by_organisation.setdefault(service.organisation_id, []).append(document)
-    else:
-        queryset = queryset.select_related("organisation__parent").prefetch_related(
-            "contact_points"
-        )
-        for service in queryset:
-            document = service_list_document(service, language)
-            by_organisation.setdefault(service.organisation_id, []).append(document)
-    return by_organisation
-
-
 @hsds_view
-def organization_detail(request: Request, pk: uuid.UUID) -> Response:
+def organization_detail(request: Request, pk: str) -> Response:
     language = language_param(request)
     full_service = bool_param(request, "full_service")
-    organisation = organisation_queryset().filter(uuid=pk).first()
+    organisation = organisation_queryset().filter(uuid=record_id(pk)).first()
     if organisation is None:
         raise Http404
     registry = TermRegistry()
@@ -650,9 +663,9 @@ def find_service_at_location(pk: uuid.UUID) -> tuple[int, str] | None:
 
 
 @hsds_view
-def service_at_location_detail(request: Request, pk: uuid.UUID) -> Response:
+def service_at_location_detail(request: Request, pk: str) -> Response:
     language = language_param(request)
-    found = find_service_at_location(pk)
+    found = find_service_at_location(record_id(pk))
     if found is None:
         raise Http404
     service_pk, sal_id = found
@@ -679,10 +692,11 @@ def taxonomies(request: Request) -> Response | StreamingHttpResponse:
 
 
 @hsds_view
-def taxonomy_detail(request: Request, pk: uuid.UUID) -> Response:
+def taxonomy_detail(request: Request, pk: str) -> Response:
     language = language_param(request)
+    wanted = str(record_id(pk))
     for spec in TAXONOMIES:
-        if taxonomy_id(spec.key) == str(pk):
+        if taxonomy_id(spec.key) == wanted:
             return Response(taxonomy_document(spec, language))
     raise Http404
 
@@ -722,12 +736,18 @@ def taxonomy_terms(request: Request) -> Response | StreamingHttpResponse:
 
 
 @hsds_view
-def taxonomy_term_detail(request: Request, pk: uuid.UUID) -> Response:
+def taxonomy_term_detail(request: Request, pk: str) -> Response:
     language = language_param(request)
-    term = TermRegistry().get(str(pk))
+    term = TermRegistry().get(str(record_id(pk)))
     if term is None:
         raise Http404
     return Response(term_document(term, language))
+
+
+@hsds_view
+def not_found(request: Request, path: str) -> Response:
+    """Any other address under /api/hsds/: a JSON 404 like the rest of the API."""
+    raise NotFound()
 
 
 def listed(paging: Paging, documents: list[Row]) -> Response | StreamingHttpResponse:

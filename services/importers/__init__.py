@@ -16,13 +16,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from services.changes import catalogue_changed
+from services import catalogue
+from services.catalogue.history import IMPORTED
 from services.importers.base import (
     ImportFileError,
     Progress,
@@ -31,6 +33,7 @@ from services.importers.base import (
     Where,
     no_progress,
 )
+from services.importers.limits import time_limit_message
 from services.importers.writer import Writer
 
 logger = logging.getLogger(__name__)
@@ -108,11 +111,17 @@ def run_import(
     language: str | None = None,
     progress: Progress = no_progress,
     options: dict[str, Any] | None = None,
+    user: Any = None,
+    counties: frozenset[str] | None = None,
+    run_id: int | None = None,
 ) -> Report:
     """Import ``files``; never raises for bad input, the report says what happened.
 
     ``strict``: import nothing when any record is rejected. ``language``: of the report's
     messages (default: the active language). Nothing is written when the report has an error.
+    ``user`` made the import (the history names them); ``counties``: only services of these
+    wellbeing services counties are accepted (None: any, nationwide included). ``run_id``: the
+    import run, named in the history.
     """
     language = language or translation.get_language() or settings.LANGUAGE_CODE
     report = Report(kind=kind, dry_run=dry_run, files=[file.name for file in files])
@@ -125,6 +134,9 @@ def run_import(
             language=language,
             progress=progress,
             options=options or {},
+            user=user,
+            counties=counties,
+            comment=f"{IMPORTED}:{run_id}" if run_id else IMPORTED,
         )
 
 
@@ -137,6 +149,9 @@ def read_and_write(
     language: str,
     progress: Progress,
     options: dict[str, Any],
+    user: Any,
+    counties: frozenset[str] | None,
+    comment: str,
 ) -> Report:
     try:
         with translation.override(language):
@@ -150,17 +165,21 @@ def read_and_write(
             organisations, services = importer.records()
             if strict and report.rejected_total:
                 raise StrictRollbackError
-        with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
-            writer = Writer(report=report, language=language, progress=progress)
+        with (
+            catalogue.change(user=user, comment=comment, history=not dry_run) as work,
+            translation.override(settings.LANGUAGE_CODE),
+        ):
+            writer = Writer(
+                work=work, report=report, language=language, progress=progress, counties=counties
+            )
             writer.write_methods(list(importer.methods.values()))
             writer.write_organisations(organisations)
             writer.write_services(services)
             if strict and report.rejected_total:
                 raise StrictRollbackError
             if dry_run:
+                # Everything was checked by the database; nothing is kept or announced.
                 transaction.set_rollback(True)
-            else:
-                catalogue_changed(service_ids=writer.changed_services)
     except StrictRollbackError:
         with translation.override(language):
             report.error = ngettext(
@@ -173,6 +192,11 @@ def read_and_write(
         report.counts = {}
     except ImportFileError as error:
         report.error = str(error)
+        report.counts = {}
+    except SoftTimeLimitExceeded:  # the worker's time limit (IMPORT_TIME_LIMIT_SECONDS)
+        logger.warning("Import of %s stopped at the time limit", ", ".join(report.files))
+        with translation.override(language):
+            report.error = time_limit_message()
         report.counts = {}
     except Exception:
         logger.exception("Import of %s failed", ", ".join(report.files))

@@ -16,7 +16,6 @@ import datetime as dt
 import re
 import unicodedata
 import uuid
-import zipfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
@@ -610,19 +609,6 @@ def format_validation_error(error: ValidationError) -> str:
             for name, messages in error.message_dict.items()
         )
     return " ".join(str(message) for message in error.messages)
-
-
-# The most a zip file (an HSDS data package, an XLSX workbook) may unpack to.
-MAX_UNPACKED_BYTES = 1024**3
-
-
-def check_unpacked_size(archive: zipfile.ZipFile, where: Where) -> None:
-    """Refuse a zip file that would unpack to more than ``MAX_UNPACKED_BYTES``."""
-    if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
-        raise ImportFileError(
-            _("%(file)s unpacks to more than %(limit)d GB; split it into smaller files.")
-            % {"file": where.file(), "limit": MAX_UNPACKED_BYTES // 1024**3}
-        )
 
 
 class Where:

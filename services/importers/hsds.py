@@ -57,7 +57,6 @@ from services.importers.base import (
     as_dict,
     as_list,
     as_text,
-    check_unpacked_size,
     clean_line,
     clean_text,
     fold,
@@ -76,6 +75,7 @@ from services.importers.base import (
     valid_point,
     valid_url,
 )
+from services.importers.limits import at_most_records, check_records, check_unpacked_size
 from services.models import ContactPoint, Organisation, Source
 from services.models.catalogue import MIDNIGHT
 
@@ -269,6 +269,12 @@ def object_kind(obj: dict[str, Any]) -> str | None:
     return kind
 
 
+def closing_time(value: Any) -> dt.time | None:
+    """A closing time of opening hours; ``23:59:59``, the last second of the day (HSDS times
+    cannot say 24:00; our export writes midnight so), is midnight."""
+    return MIDNIGHT if as_text(value) == "23:59:59" else parse_time(value)
+
+
 class HsdsImporter(Importer):
     source = Source.HSDS
 
@@ -374,7 +380,9 @@ class HsdsImporter(Importer):
             text = content.decode("utf-8-sig").replace("\x00", "")
             return [
                 {key: value for key, value in row.items() if key is not None and value != ""}
-                for row in csv.DictReader(io.StringIO(text, newline=""))
+                for row in at_most_records(
+                    csv.DictReader(io.StringIO(text, newline="")), where, path
+                )
             ]
         except (UnicodeDecodeError, csv.Error) as error:
             raise ImportFileError(
@@ -406,9 +414,11 @@ class HsdsImporter(Importer):
                 ) from None
             if not documents:
                 raise ImportFileError(_("%(file)s is empty.") % {"file": where.file()}) from None
+        check_records(len(documents), where)
         recognised = 0
         for document in documents:
             recognised += self.read_document(document, where)
+        check_records(recognised, where)
         if not recognised:
             raise ImportFileError(
                 _(
@@ -584,16 +594,20 @@ class HsdsImporter(Importer):
             return
         slug = code[:80]
         texts, exact = self.texts(row["id"], {"name": row.get("name")})
+        texts["name"] = {k: shorten(v, 200) for k, v in texts.get("name", {}).items()}
         fields_attrs = self.field_values(row["id"])
+        # A plain HSDS term (no attributes of ours, as in the package's NDJSON documents) carries
+        # one name and no rating: it sets that name and leaves the rest of a known method alone.
         fields: dict[str, Any] = {
-            **translated("name", {k: shorten(v, 200) for k, v in texts.get("name", {}).items()}),
+            **self.text_fields(texts, exact, ("name", "description") if exact else ("name",)),
             "source_url": valid_url(as_text(row.get("term_uri"))),
         }
-        if exact:
-            fields.update(translated("description", texts.get("description", {})))
-        rating = as_text(fields_attrs.get("rating"))
-        fields["rating"] = int(rating) if rating in {"1", "2", "3", "4", "5"} else None
-        fields["rated_on"] = parse_date(fields_attrs.get("rated_on")) if fields["rating"] else None
+        if exact or fields_attrs:
+            rating = as_text(fields_attrs.get("rating"))
+            fields["rating"] = int(rating) if rating in {"1", "2", "3", "4", "5"} else None
+            fields["rated_on"] = (
+                parse_date(fields_attrs.get("rated_on")) if fields["rating"] else None
+            )
         if not any(fields.get(f"name_{language}") for language in LANGUAGES):
             return
         self.methods[slug] = MethodData(slug=slug, where=slug, fields=fields)
@@ -950,7 +964,7 @@ class HsdsImporter(Importer):
         exceptions: list[ExceptionData] = []
         expired = False
         for row in schedules:
-            opens, closes = parse_time(row.get("opens_at")), parse_time(row.get("closes_at"))
+            opens, closes = parse_time(row.get("opens_at")), closing_time(row.get("closes_at"))
             days = [
                 WEEKDAYS[day[-2:]]
                 for day in as_text(row.get("byday")).upper().replace(" ", "").split(",")

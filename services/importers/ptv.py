@@ -80,6 +80,7 @@ from services.importers.base import (
     valid_point,
     valid_url,
 )
+from services.importers.limits import check_records
 from services.models import ContactPoint, Organisation, Source, SupportService
 from services.models.catalogue import MIDNIGHT
 
@@ -279,6 +280,7 @@ class PtvImporter(Importer):
                 )
                 % {"file": where.file()}
             )
+        check_records(len(items), where)
         for number, item in enumerate(items, start=1):
             self.report.records += 1
             self.read_item(item, where.record(number, as_text(as_dict(item).get("id"))))

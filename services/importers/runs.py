@@ -3,23 +3,37 @@
 The file is stored with the run (``ImportRun.content``) so that any worker can read it. The
 task marks the run running, imports in one transaction, and saves the report. Progress goes
 to the cache, not the database: the import's own transaction would hide it until the end.
+
+An import never runs inside the web request that started it. With a Celery worker
+(``REDIS_URL``) the worker runs it, stopped at ``IMPORT_TIME_LIMIT_SECONDS``. Without one (the
+embedded default, tasks in-process) it runs in a thread of the web process, bounded by the
+size and record limits only. A run is never left running for good: a worker that dies in the
+middle gets the message again and fails the run with the reason (nothing was written: the
+import is one transaction), and ``fail_stalled_imports`` (Celery beat, and whenever an import
+is started) fails runs that have been running longer than the time limit, or waiting longer
+than ``IMPORT_QUEUE_TIMEOUT_SECONDS``. Uploaded files are deleted
+``IMPORT_FILE_RETENTION_DAYS`` after their import finished (``delete_old_import_files``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError
 
 from accounts.models import User
 from services.importers import ImportFile, run_import
 from services.importers.base import Report
+from services.importers.limits import time_limit_message
 from services.models import ImportRun
 
 logger = logging.getLogger(__name__)
@@ -48,9 +62,15 @@ def start_import_run(
     strict: bool,
     language: str,
     user: User | None,
+    county: str | None = None,
 ) -> ImportRun:
-    """Keep the file and queue its import; it runs once the current transaction commits."""
+    """Keep the file and queue its import; it runs once the current transaction commits.
+
+    ``county``: only services of this wellbeing services county are accepted (None: any).
+    """
+    fail_stalled_imports()  # without Celery beat (the embedded default), nothing else does
     run = ImportRun.objects.create(
+        county_id=county,
         kind=kind,
         file_name=Path(file_name).name[:255] or "upload",
         content=content,
@@ -65,24 +85,112 @@ def start_import_run(
 
 
 def queue_import(run_id: int) -> None:
-    """Hand the run to a worker (or run it here when tasks run in-process). A task queue that
-    cannot be reached fails the run with a message, not the request that started it."""
+    """Hand the run to a worker, or to a thread of this process when tasks run in-process. A
+    task queue that cannot be reached fails the run with a message, not the request that
+    started it."""
     from services.tasks import import_file_task
 
+    if import_file_task.app.conf.task_always_eager:
+        threading.Thread(
+            target=_run_in_thread, args=[run_id], name=f"import-run-{run_id}", daemon=True
+        ).start()
+        return
     try:
         with import_file_task.app.connection_for_write() as connection:
             connection.ensure_connection(max_retries=0)
             import_file_task.apply_async(args=[run_id], connection=connection, retry=False)
-    except (OperationalError, OSError):
+    except Exception:  # any failure of the broker (refused, silent, a protocol error)
         logger.exception("Could not queue import run %s", run_id)
-        run = ImportRun.objects.get(pk=run_id)
-        with translation.override(run.language):
-            report = Report(kind=run.kind, dry_run=run.dry_run, files=[run.file_name])
-            report.error = _(
+        fail_run(
+            run=ImportRun.objects.get(pk=run_id),
+            reason=lambda: _(
                 "The import could not be started because the task queue is not reachable. "
                 "Nothing was imported; try again in a while."
-            )
-        record_report(run=run, report=report)
+            ),
+        )
+
+
+def _run_in_thread(run_id: int) -> None:
+    """Without a worker: the task's own code, in a thread, with a database connection of its
+    own that is closed at the end."""
+    from services.tasks import import_file_task
+
+    try:
+        import_file_task.apply(args=[run_id])
+    except Exception:
+        logger.exception("Import run %s failed in its thread", run_id)
+    finally:
+        connections.close_all()
+
+
+def fail_run(*, run: ImportRun, reason: Callable[[], str]) -> None:
+    """End ``run`` as failed with ``reason()`` (a message rendered in the run's language)."""
+    with translation.override(run.language):
+        report = Report(kind=run.kind, dry_run=run.dry_run, files=[run.file_name])
+        report.error = str(reason())
+    record_report(run=run, report=report)
+
+
+def fail_interrupted_run(*, run: ImportRun) -> None:
+    """A run found running when its task starts: the worker that ran it died in the middle."""
+    fail_run(
+        run=run,
+        reason=lambda: _(
+            "The import stopped before it finished: the background worker running it ended "
+            "unexpectedly (it may have run out of memory). Nothing was imported. Start the "
+            "import again; if it stops again, split the file into smaller ones."
+        ),
+    )
+
+
+def fail_stalled_imports(*, now: dt.datetime | None = None) -> int:
+    """Fail runs running longer than the import time limit allows (their worker vanished) and
+    runs no worker has taken for ``IMPORT_QUEUE_TIMEOUT_SECONDS``; returns how many."""
+    now = now or timezone.now()
+    # The hard limit, and a minute for the worker to notice it.
+    running_limit = dt.timedelta(seconds=settings.IMPORT_TIME_LIMIT_SECONDS + 120)
+    queued_limit = dt.timedelta(seconds=settings.IMPORT_QUEUE_TIMEOUT_SECONDS)
+    stalled = list(
+        ImportRun.objects.filter(
+            status=ImportRun.Status.RUNNING, started_at__lt=now - running_limit
+        ).defer("content")
+    )
+    for run in stalled:
+        fail_run(run=run, reason=time_limit_message)
+    waiting = list(
+        ImportRun.objects.filter(
+            status=ImportRun.Status.QUEUED, created_at__lt=now - queued_limit
+        ).defer("content")
+    )
+    for run in waiting:
+        fail_run(
+            run=run,
+            reason=lambda: (
+                _(
+                    "No background worker took the import within %(minutes)d minutes, so it was "
+                    "given up; nothing was imported. Start it again; if this happens again, tell "
+                    "the administrator that the background worker may be stopped."
+                )
+                % {"minutes": round(settings.IMPORT_QUEUE_TIMEOUT_SECONDS / 60)}
+            ),
+        )
+    return len(stalled) + len(waiting)
+
+
+def delete_old_import_files(*, now: dt.datetime | None = None) -> int:
+    """Delete the uploaded files of imports finished ``IMPORT_FILE_RETENTION_DAYS`` ago; their
+    reports stay. Returns how many files were deleted."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.IMPORT_FILE_RETENTION_DAYS)
+    return (
+        ImportRun.objects.filter(
+            status__in=[ImportRun.Status.DONE, ImportRun.Status.FAILED],
+            finished_at__lt=cutoff,
+            file_size__gt=0,
+        )
+        .exclude(content=b"")
+        .update(content=b"")
+    )
 
 
 def repeat_import_run(*, run: ImportRun, dry_run: bool, user: User | None) -> ImportRun:
@@ -95,14 +203,20 @@ def repeat_import_run(*, run: ImportRun, dry_run: bool, user: User | None) -> Im
         strict=run.strict,
         language=run.language,
         user=user,
+        county=run.county_id,
     )
 
 
-def perform_import_run(*, run: ImportRun) -> Report:
-    """Run a queued import and keep its report on the run."""
-    run.status = ImportRun.Status.RUNNING
+def perform_import_run(*, run: ImportRun) -> Report | None:
+    """Run a queued import and keep its report on the run; None when the run was not queued
+    any more (another delivery of its message took it)."""
     run.started_at = timezone.now()
-    run.save(update_fields=["status", "started_at"])
+    claimed = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.QUEUED).update(
+        status=ImportRun.Status.RUNNING, started_at=run.started_at
+    )
+    if not claimed:
+        return None
+    run.status = ImportRun.Status.RUNNING
     last = 0.0
 
     def progress(stage: str, done: int, total: int) -> None:
@@ -125,6 +239,9 @@ def perform_import_run(*, run: ImportRun) -> Report:
         strict=run.strict,
         language=run.language,
         progress=progress,
+        user=run.started_by,
+        counties=frozenset([run.county_id]) if run.county_id else None,
+        run_id=run.pk,
     )
     record_report(run=run, report=report)
     cache.delete(progress_key(run.pk))

@@ -37,6 +37,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from services.codes import TERM_RELATIONS
 from services.importers.base import (
     LANGUAGES,
     SET,
@@ -47,7 +48,6 @@ from services.importers.base import (
     OrganisationData,
     ServiceData,
     Where,
-    check_unpacked_size,
     clean_line,
     clean_text,
     fold,
@@ -61,6 +61,7 @@ from services.importers.base import (
     valid_point,
     valid_url,
 )
+from services.importers.limits import at_most_records, check_unpacked_size
 from services.models import (
     Attribute,
     Channel,
@@ -475,8 +476,7 @@ def decode(content: bytes) -> str:
 
 def csv_rows(content: bytes, where: Where) -> list[list[str]]:
     text = decode(content).replace("\x00", "")
-    lines = text.splitlines()
-    first = next((line for line in lines if line.strip()), "")
+    first = next((line for line in io.StringIO(text) if line.strip()), "").rstrip("\r\n")
     if not first:
         raise ImportFileError(_("%(file)s is empty.") % {"file": where.file()})
 
@@ -489,7 +489,9 @@ def csv_rows(content: bytes, where: Where) -> list[list[str]]:
 
     delimiter = max(";,\t|", key=score)
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        return list(
+            at_most_records(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), where)
+        )
     except csv.Error as error:
         raise ImportFileError(
             _("%(file)s is not a readable CSV file: %(error)s")
@@ -525,13 +527,16 @@ def xlsx_rows(content: bytes, where: Where) -> list[list[str]]:
         first: list[list[str]] | None = None
         for sheet in workbook.worksheets:
             rows = [
-                [cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)
+                [cell_text(value) for value in row]
+                for row in at_most_records(sheet.iter_rows(values_only=True), where, sheet.title)
             ]
             header = next((row for row in rows if any(cell.strip() for cell in row)), [])
             if any(column_key(cell) for cell in header):
                 return rows
             first = rows if first is None else first
         return first or []
+    except ImportFileError:
+        raise
     except Exception:  # a damaged sheet fails only while it is read
         raise ImportFileError(unreadable) from None
     finally:
@@ -679,14 +684,7 @@ class SpreadsheetImporter(Importer):
                 fields["tier_id"] = tier
             else:
                 self.warn_value(where, _("tier"), values["tier"])
-        for relation in (
-            "channels",
-            "target_groups",
-            "life_situations",
-            "attributes",
-            "languages",
-            "service_classes",
-        ):
+        for relation in TERM_RELATIONS:
             if relation in present:
                 data.relate(relation, SET, self.codes(relation, values.get(relation, ""), where))
         if "methods" in present:
@@ -836,7 +834,7 @@ class SpreadsheetImporter(Importer):
                 fields={},
                 initial={
                     "name_fi": "Tuntematon palveluntuottaja",
-                    "name_sv": "Okänd tjänsteproducent",
+                    "name_sv": "Okänd serviceproducent",
                     "name_en": "Unknown provider",
                     "kind": Organisation.Kind.OTHER,
                 },

@@ -14,6 +14,10 @@ Rules an import keeps:
 - Locations are paired by their external id among the service's locations from the same
   source (locations entered by hand are left alone); contact points by kind and value.
   Hours and exceptions of a location or contact point are replaced when they differ.
+- Every write goes through the import's ``Change`` (``services.catalogue``), which keeps the
+  history and tells search and coverage.
+- An import for counties (``counties``) rejects services outside them: nationwide ones, and
+  ones neither served nor located there (``accounts.permissions.services_in_counties``).
 """
 
 from __future__ import annotations
@@ -25,11 +29,13 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import connection, models
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from services.catalogue import Change
+from services.catalogue.changes import link_table
 from services.importers.base import (
     ADD,
     LANGUAGES,
@@ -53,6 +59,7 @@ from services.models import (
     GroupSession,
     Location,
     Method,
+    Municipality,
     OpeningHours,
     OpeningHoursException,
     Organisation,
@@ -151,7 +158,18 @@ class Writer:
     """Writes one import's records; call inside the import's transaction, with Finnish active
     (modeltranslation fills the untranslated columns from the active language)."""
 
-    def __init__(self, *, report: Report, language: str, progress: Progress) -> None:
+    def __init__(
+        self,
+        *,
+        work: Change,
+        report: Report,
+        language: str,
+        progress: Progress,
+        counties: frozenset[str] | None = None,
+    ) -> None:
+        self.work = work
+        self.counties = counties
+        self._county_of: dict[str, str] | None = None
         self.report = report
         self.language = language
         self.progress = progress
@@ -209,7 +227,7 @@ class Writer:
             except RecordError as error:
                 self.reject(record.where, error)
                 continue
-            method.save()
+            self.work.save(method)
             self.report.count("methods", "created" if creating else "updated")
 
     def method_id(self, slug: str) -> int | None:
@@ -294,7 +312,7 @@ class Writer:
                 except RecordError as error:
                     self.reject(record.where, error)
                     continue
-                obj.save()
+                self.work.save(obj)
                 if obj.business_id:
                     business_ids[obj.business_id] = obj.pk
             self.organisations[record.key] = obj.pk
@@ -335,7 +353,7 @@ class Writer:
                 continue
             if parent != obj.pk and obj.parent_id != parent:
                 obj.parent_id = parent
-                obj.save(update_fields=["parent", "updated_at"])
+                self.work.save(obj, update_fields=["parent", "updated_at"])
 
     # Services.
 
@@ -436,8 +454,10 @@ class Writer:
         locations, contacts, owned_by_location, owned_by_contact = children
         sessions, taken_session_uuids, taken_location_uuids = sessions_and_uuids
         plans = []
+        in_scope = self.stored_in_scope([service.pk for service in stored.values()])
         for record in records:
             try:
+                self.check_scope(record, stored.get((record.source, record.external_id)), in_scope)
                 plan = self.plan_service(
                     record, stored.get((record.source, record.external_id)), links, taken_uuids
                 )
@@ -471,6 +491,51 @@ class Writer:
             plans.append(plan)
         return plans
 
+    def stored_in_scope(self, service_ids: list[int]) -> set[int]:
+        """Of these stored services, those in the import's counties (all without a limit)."""
+        if self.counties is None or not service_ids:
+            return set(service_ids)
+        from accounts.permissions import services_in_counties
+
+        stored = SupportService.objects.filter(pk__in=service_ids)
+        return set(services_in_counties(stored, self.counties).values_list("pk", flat=True))
+
+    def check_scope(
+        self, record: ServiceData, stored: SupportService | None, in_scope: set[int]
+    ) -> None:
+        """Reject a service outside the import's counties, as stored and as imported."""
+        if self.counties is None:
+            return
+        if self._county_of is None:
+            self._county_of = dict(Municipality.objects.values_list("code", "county_id"))
+        county_of = self._county_of
+        inside = stored is None or stored.pk in in_scope
+        if record.fields.get("is_nationwide"):
+            inside = False
+        elif inside:
+            counties = set(record.relations.get("area_counties", ("", set()))[1])
+            counties |= {
+                county_of.get(code)
+                for code in record.relations.get("area_municipalities", ("", set()))[1]
+            }
+            counties |= {
+                county_of.get(location.fields.get("municipality_id"))
+                for location in record.locations or []
+            }
+            if stored is not None and not counties:
+                return  # the import leaves its area alone; the stored one is in scope
+            inside = bool(counties & self.counties)
+        if not inside:
+            with translation.override(self.language):
+                raise RecordError(
+                    _(
+                        "The service is not offered in the wellbeing services counties this "
+                        "import is for (%(counties)s); nationwide services and services of "
+                        "other counties are imported by an administrator."
+                    )
+                    % {"counties": ", ".join(sorted(self.counties))}
+                )
+
     def stored_links(
         self, service_ids: list[int], records: Sequence[ServiceData]
     ) -> dict[str, dict[int, dict[Any, int]]]:
@@ -478,7 +543,7 @@ class Writer:
         names = {name for record in records for name in record.relations}
         result: dict[str, dict[int, dict[Any, int]]] = {}
         for name in sorted(names):
-            through, own, other = through_columns(name)
+            through, own, other = link_table(name)
             rows: dict[int, dict[Any, int]] = defaultdict(dict)
             if service_ids:
                 for pk, service_id, key in through.objects.filter(
@@ -761,13 +826,19 @@ class Writer:
                     fields |= changed
                     updated.append(session)
         for part in chunks(deleted):
-            GroupSession.objects.filter(pk__in=part).delete()
-        GroupSession.objects.bulk_create(created, batch_size=CHUNK)
+            self.work.delete_rows(GroupSession.objects.filter(pk__in=part))
+        self.work.bulk_create(
+            GroupSession, created, services=[s.service_id for s in created], batch_size=CHUNK
+        )
         if updated:
             for session in updated:
                 session.updated_at = self.now
-            GroupSession.objects.bulk_update(
-                updated, with_base_fields(GroupSession, fields | {"updated_at"}), batch_size=CHUNK
+            self.work.bulk_update(
+                GroupSession,
+                updated,
+                with_base_fields(GroupSession, fields | {"updated_at"}),
+                services=[s.service_id for s in updated],
+                batch_size=CHUNK,
             )
         self.report.count("group sessions", "created", len(created))
         self.report.count("group sessions", "updated", len(updated))
@@ -777,15 +848,17 @@ class Writer:
 
     def execute(self, plans: list[ServicePlan]) -> None:
         new = [plan.service for plan in plans if plan.creating]
-        SupportService.objects.bulk_create(new)
+        self.work.bulk_create(SupportService, new, batch_size=None)
         changed = [plan for plan in plans if not plan.creating and plan.changed]
         if changed:
             names = set().union(*(plan.changed for plan in changed))
             for plan in changed:
                 plan.service.updated_at = self.now
-            SupportService.objects.bulk_update(
+            self.work.bulk_update(
+                SupportService,
                 [plan.service for plan in changed],
                 with_base_fields(SupportService, names | {"updated_at"}),
+                batch_size=None,
             )
         self.write_links(plans)
         self.write_children(plans, "locations", Location, "location")
@@ -796,6 +869,7 @@ class Writer:
             self.report.count("services", status)
             if status != "unchanged":
                 self.changed_services.add(plan.service.pk)
+                self.work.edit([plan.service.pk])
         touched = [
             plan.service
             for plan in plans
@@ -804,7 +878,7 @@ class Writer:
         if touched:
             for service in touched:
                 service.updated_at = self.now
-            SupportService.objects.bulk_update(touched, ["updated_at"])
+            self.work.bulk_update(SupportService, touched, ["updated_at"], batch_size=None)
 
     def write_links(self, plans: list[ServicePlan]) -> None:
         added: dict[str, list[tuple[int, Any]]] = defaultdict(list)
@@ -815,11 +889,11 @@ class Writer:
             for name, pk in plan.remove_links:
                 removed[name].append(pk)
         for name, pks in removed.items():
-            through = through_columns(name)[0]
+            through = link_table(name)[0]
             for part in chunks(pks):
-                through.objects.filter(pk__in=part).delete()
+                self.work.delete_links(name, through.objects.filter(pk__in=part))
         for name, rows in added.items():
-            insert_links(name, rows)
+            self.work.insert_links(name, rows)
 
     def write_children(
         self, plans: list[ServicePlan], attribute: str, model: type[models.Model], owner: str
@@ -828,10 +902,12 @@ class Writer:
         label = "locations" if model is Location else "contact points"
         deleted = [pk for child in children for pk in child.delete]
         for part in chunks(deleted):
-            model.objects.filter(pk__in=part).delete()
+            self.work.delete_rows(model.objects.filter(pk__in=part))
         self.report.count(label, "deleted", len(deleted))
         created = [obj for child in children for obj, _ in child.create]
-        model.objects.bulk_create(created, batch_size=CHUNK)
+        self.work.bulk_create(
+            model, created, services=[obj.service_id for obj in created], batch_size=CHUNK
+        )
         self.report.count(label, "created", len(created))
         updates = [(obj, names) for child in children for obj, names in child.update]
         if updates:
@@ -840,8 +916,12 @@ class Writer:
                 names.add("updated_at")
                 for obj, _ in updates:
                     obj.updated_at = self.now
-            model.objects.bulk_update(
-                [obj for obj, _ in updates], with_base_fields(model, names), batch_size=CHUNK
+            self.work.bulk_update(
+                model,
+                [obj for obj, _ in updates],
+                with_base_fields(model, names),
+                services=[obj.service_id for obj, _ in updates],
+                batch_size=CHUNK,
             )
         updated = {obj.pk for obj, _ in updates}
         replaced_hours = [(obj, data, old) for child in children for obj, data, old in child.hours]
@@ -851,23 +931,33 @@ class Writer:
         stale_hours = [obj.pk for obj, _, old in replaced_hours if old]
         stale_exceptions = [obj.pk for obj, _, old in replaced_exceptions if old]
         for part in chunks(stale_hours):
-            OpeningHours.objects.filter(**{f"{owner}_id__in": part}).delete()
+            self.work.delete_rows(
+                OpeningHours.objects.filter(**{f"{owner}_id__in": part}),
+                services=[obj.service_id for obj, _, old in replaced_hours if old],
+            )
         for part in chunks(stale_exceptions):
-            OpeningHoursException.objects.filter(**{f"{owner}_id__in": part}).delete()
-        OpeningHours.objects.bulk_create(
+            self.work.delete_rows(
+                OpeningHoursException.objects.filter(**{f"{owner}_id__in": part}),
+                services=[obj.service_id for obj, _, old in replaced_exceptions if old],
+            )
+        self.work.bulk_create(
+            OpeningHours,
             [
                 OpeningHours(**{owner: obj}, weekday=day, opens=opens, closes=closes)
                 for obj, data, _ in replaced_hours
                 for day, opens, closes in sorted(set(data.hours))
             ],
+            services=[obj.service_id for obj, _, _ in replaced_hours],
             batch_size=CHUNK,
         )
-        OpeningHoursException.objects.bulk_create(
+        self.work.bulk_create(
+            OpeningHoursException,
             [
                 exception_row(owner, obj, exception)
                 for obj, data, _ in replaced_exceptions
                 for exception in data.exceptions
             ],
+            services=[obj.service_id for obj, _, _ in replaced_exceptions],
             batch_size=CHUNK,
         )
         updated |= set(stale_hours) | set(stale_exceptions)
@@ -876,26 +966,6 @@ class Writer:
 
 def contact_key(data: ContactData, fields: dict[str, Any]) -> tuple:
     return ("contact", data.kind, data.value, *sorted(fields.items()))
-
-
-def insert_links(name: str, rows: list[tuple[int, Any]]) -> None:
-    """Insert rows of a many-to-many table. A plain INSERT: link rows have no fields, signals
-    or validation of their own, and building a model instance for each of the hundreds of
-    thousands a national import makes would cost more than the rest of writing them."""
-    through, own, other = through_columns(name)
-    quote = connection.ops.quote_name
-    table = through._meta.db_table
-    columns = [through._meta.get_field(field).column for field in (own, other)]
-    sql = f"INSERT INTO {quote(table)} ({quote(columns[0])}, {quote(columns[1])}) VALUES (%s, %s)"
-    with connection.cursor() as cursor:
-        for part in chunks(rows, 5000):
-            cursor.executemany(sql, part)
-
-
-def through_columns(name: str) -> tuple[type[models.Model], str, str]:
-    """The through model of a many-to-many field of SupportService and its two id columns."""
-    relation = SupportService._meta.get_field(name)
-    return relation.remote_field.through, relation.m2m_column_name(), relation.m2m_reverse_name()
 
 
 def stored_owned(owner: str, ids: list[int]) -> dict[int, Owned]:

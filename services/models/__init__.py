@@ -13,10 +13,16 @@ from services.models.catalogue import (
     SupportService,
 )
 from services.models.demand import SearchDemand
-from services.models.feedback import ErrorReport
+from services.models.feedback import ErrorReport, ErrorReportNote
 from services.models.geography import Boundary, Municipality, PostalArea, WellbeingServicesCounty
 from services.models.imports import ImportRun
-from services.models.search_index import SearchIndexEntry, SearchIndexVersion
+from services.models.reminders import ReminderMessage, StaleReminder
+from services.models.review import ServiceRevision
+from services.models.search_index import (
+    SearchIndexChange,
+    SearchIndexEntry,
+    SearchIndexVersion,
+)
 from services.models.support_list import SharedList
 from services.models.taxonomy import (
     Attribute,
@@ -32,6 +38,9 @@ __all__ = [
     "ImportRun",
     "EXAMPLE_SOURCES",
     "ErrorReport",
+    "ErrorReportNote",
+    "ReminderMessage",
+    "StaleReminder",
     "SharedList",
     "Attribute",
     "Boundary",
@@ -48,7 +57,9 @@ __all__ = [
     "Organisation",
     "PostalArea",
     "ServiceClass",
+    "ServiceRevision",
     "SearchDemand",
+    "SearchIndexChange",
     "SearchIndexEntry",
     "SearchIndexVersion",
     "Source",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,9 +13,6 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-if TYPE_CHECKING:
-    from accounts.models import User
 
 from services.models.geography import (
     FINLAND_LAT,
@@ -126,7 +122,7 @@ class Organisation(Timestamped):
             models.CheckConstraint(
                 condition=translated_value_q("name"),
                 name="organisation_has_a_name",
-                violation_error_message=_("Give the name in at least one language."),
+                violation_error_message=_("Enter the name in at least one language."),
             ),
             models.UniqueConstraint(
                 fields=["business_id"],
@@ -184,7 +180,7 @@ class Method(Timestamped):
             models.CheckConstraint(
                 condition=translated_value_q("name"),
                 name="method_has_a_name",
-                violation_error_message=_("Give the name in at least one language."),
+                violation_error_message=_("Enter the name in at least one language."),
             ),
             models.CheckConstraint(
                 condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
@@ -329,6 +325,9 @@ class SupportService(Timestamped):
         _("source"), max_length=12, choices=Source.choices, default=Source.MANUAL
     )
     external_id = models.CharField(_("external ID"), max_length=100, blank=True)
+    # Raised by every change of the service or its rows (services.catalogue): an editor's save
+    # names the version it started from, and a different one means someone saved meanwhile.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = SupportServiceQuerySet.as_manager()
 
@@ -340,7 +339,7 @@ class SupportService(Timestamped):
             models.CheckConstraint(
                 condition=translated_value_q("name"),
                 name="service_has_a_name",
-                violation_error_message=_("Give the name in at least one language."),
+                violation_error_message=_("Enter the name in at least one language."),
             ),
             models.CheckConstraint(
                 condition=Q(min_age__isnull=True)
@@ -381,12 +380,6 @@ class SupportService(Timestamped):
         if errors:
             raise ValidationError(errors)
 
-    def confirm_accurate(self, *, user: User, when: dt.datetime | None = None) -> None:
-        """A person confirms the listing is still accurate."""
-        self.verified_at = when or timezone.now()
-        self.verified_by = user
-        self.save(update_fields=["verified_at", "verified_by", "updated_at"])
-
 
 class Location(Timestamped):
     """A service point where the service is given in person."""
@@ -421,7 +414,7 @@ class Location(Timestamped):
         ),
     )
     step_free = models.BooleanField(_("step-free access"), null=True, blank=True)
-    stroller_access = models.BooleanField(_("room for strollers"), null=True, blank=True)
+    stroller_access = models.BooleanField(_("room for prams"), null=True, blank=True)
     hearing_loop = models.BooleanField(_("hearing loop"), null=True, blank=True)
     accessibility_notes = models.TextField(_("accessibility notes"), blank=True)
     source = models.CharField(
@@ -438,7 +431,7 @@ class Location(Timestamped):
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
                 | Q(latitude__isnull=False, longitude__isnull=False),
                 name="location_point_complete",
-                violation_error_message=_("Give both latitude and longitude, or neither."),
+                violation_error_message=_("Enter both latitude and longitude, or neither."),
             ),
             models.CheckConstraint(
                 condition=in_finland_q(),
@@ -454,7 +447,7 @@ class Location(Timestamped):
     def clean(self) -> None:
         errors = {}
         if (self.latitude is None) != (self.longitude is None):
-            errors["longitude"] = _("Give both latitude and longitude, or neither.")
+            errors["longitude"] = _("Enter both latitude and longitude, or neither.")
         for field, (low, high) in (("latitude", FINLAND_LAT), ("longitude", FINLAND_LON)):
             value = getattr(self, field)
             if value is not None and not low <= value <= high:
@@ -497,7 +490,7 @@ class ContactPoint(models.Model):
             models.CheckConstraint(
                 condition=~Q(value=""),
                 name="contact_point_has_a_value",
-                violation_error_message=_("Give a phone number, web address or e-mail address."),
+                violation_error_message=_("Enter a phone number, web address or e-mail address."),
             ),
         ]
 
@@ -649,7 +642,7 @@ class OpeningHoursException(models.Model):
                 | (Q(opens__isnull=False, closes__isnull=False) & closes_after_opens_q()),
                 name="opening_hours_exception_closed_or_hours",
                 violation_error_message=_(
-                    "Give opening and closing time (closing after opening), or neither (closed)."
+                    "Enter opening and closing time (closing after opening), or neither (closed)."
                 ),
             ),
         ]
@@ -666,7 +659,7 @@ class OpeningHoursException(models.Model):
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors["end_date"] = _("The last day cannot be before the first day.")
         if (self.opens is None) != (self.closes is None):
-            errors["closes"] = _("Give both opening and closing time, or neither (closed).")
+            errors["closes"] = _("Enter both opening and closing time, or neither (closed).")
         elif self.opens is not None and not (self.closes > self.opens or self.closes == MIDNIGHT):
             errors["closes"] = _("Closing time must be after opening time.")
         if errors:
@@ -746,6 +739,6 @@ class GroupSession(Timestamped):
         if self.location_id and self.service_id and self.location.service_id != self.service_id:
             errors["location"] = _("Choose one of this service's own locations.")
         if not (self.location_id or self.place or self.online_url):
-            errors["place"] = _("Give a location, another place or an online link.")
+            errors["place"] = _("Enter a location, another place or an online link.")
         if errors:
             raise ValidationError(errors)

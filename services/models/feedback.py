@@ -1,9 +1,11 @@
-"""Error reports: a visitor tells the coordinators that a listing is wrong."""
+"""Error reports: a visitor tells the coordinators that a listing is wrong.
+
+A report is new, then in progress (someone took it), then resolved or rejected. The reporter
+may leave an e-mail address to hear the outcome; it is erased when the report is closed
+(``services.reports``).
+"""
 
 from __future__ import annotations
-
-import datetime as dt
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -12,16 +14,17 @@ from django.utils.translation import gettext_lazy as _
 
 from services.models.catalogue import SupportService
 
-if TYPE_CHECKING:
-    from accounts.models import User
-
 MAX_REPORT_LENGTH = 2000
 MAX_REPLY_TO_LENGTH = 200
+MAX_NOTE_LENGTH = 2000
 
 
 class ErrorReportQuerySet(models.QuerySet):
     def new(self) -> ErrorReportQuerySet:
         return self.filter(status=ErrorReport.Status.NEW)
+
+    def open(self) -> ErrorReportQuerySet:
+        return self.filter(status__in=ErrorReport.OPEN)
 
 
 class ErrorReport(models.Model):
@@ -29,7 +32,12 @@ class ErrorReport(models.Model):
 
     class Status(models.TextChoices):
         NEW = "NEW", _("new")
-        HANDLED = "HANDLED", _("handled")
+        IN_PROGRESS = "IN_PROGRESS", _("in progress")
+        RESOLVED = "RESOLVED", _("resolved")
+        REJECTED = "REJECTED", _("rejected")
+
+    OPEN = (Status.NEW, Status.IN_PROGRESS)
+    CLOSED = (Status.RESOLVED, Status.REJECTED)
 
     service = models.ForeignKey(
         SupportService,
@@ -42,22 +50,40 @@ class ErrorReport(models.Model):
         _("reply address"),
         max_length=MAX_REPLY_TO_LENGTH,
         blank=True,
-        help_text=_("Optional. Erased once the report is handled."),
+        help_text=_("Optional. Erased once the report is closed."),
     )
-    # Index: the coordinators' queue lists new reports, newest first.
+    # The language of the page the report was sent from: the reporter hears of it in that one.
+    language = models.CharField(
+        _("language"), max_length=2, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    # Index: the coordinators' queue lists open reports, oldest first.
     created_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.NEW
+        _("status"), max_length=12, choices=Status.choices, default=Status.NEW
     )
-    handled_by = models.ForeignKey(
+    assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("handled by"),
+        verbose_name=_("assigned to"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    outcome = models.TextField(
+        _("message to the reporter"),
+        blank=True,
+        max_length=MAX_NOTE_LENGTH,
+        help_text=_("Sent to the reporter's address, if they left one, when the report closes."),
+    )
 
     objects = ErrorReportQuerySet.as_manager()
 
@@ -67,20 +93,46 @@ class ErrorReport(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status="NEW", handled_at__isnull=True)
-                | models.Q(status="HANDLED", handled_at__isnull=False),
-                name="error_report_handled_has_a_time",
-                violation_error_message=_("A handled report has a time of handling."),
+                condition=models.Q(status__in=["NEW", "IN_PROGRESS"], closed_at__isnull=True)
+                | models.Q(status__in=["RESOLVED", "REJECTED"], closed_at__isnull=False),
+                name="error_report_closed_has_a_time",
+                violation_error_message=_("A closed report has a time of closing."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["NEW", "IN_PROGRESS"]) | models.Q(reply_to=""),
+                name="error_report_closed_keeps_no_address",
+                violation_error_message=_("A closed report keeps no reply address."),
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.service} – {self.created_at:%Y-%m-%d %H:%M}"
 
-    def mark_handled(self, *, by: User, when: dt.datetime | None = None) -> None:
-        """Handled: the reply address is no longer needed and is erased."""
-        self.status = self.Status.HANDLED
-        self.handled_by = by
-        self.handled_at = when or timezone.now()
-        self.reply_to = ""
-        self.save(update_fields=["status", "handled_by", "handled_at", "reply_to"])
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+
+class ErrorReportNote(models.Model):
+    """An internal note on a report: what was checked, who was asked. Never shown publicly."""
+
+    report = models.ForeignKey(
+        ErrorReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="notes"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    text = models.TextField(_("note"), max_length=MAX_NOTE_LENGTH)
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("internal note")
+        verbose_name_plural = _("internal notes")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}: {self.text[:40]}"

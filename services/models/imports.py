@@ -61,6 +61,16 @@ class ImportRun(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The county the import is for: only its services are accepted. Empty: any service,
+    # nationwide ones included (administrators and the command line).
+    county = models.ForeignKey(
+        "services.WellbeingServicesCounty",
+        verbose_name=_("wellbeing services county"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )

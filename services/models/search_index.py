@@ -57,6 +57,9 @@ class SearchIndexVersion(models.Model):
 
     key = models.CharField(_("key"), max_length=20, primary_key=True)
     value = models.CharField(_("version"), max_length=32)
+    # Raised with every new value, in the row's update: sequence numbers follow the order in
+    # which the changes committed (a second writer waits for the first's row lock).
+    sequence = models.PositiveBigIntegerField(_("sequence"), default=0)
     changed_at = models.DateTimeField(_("changed"), auto_now=True)
 
     class Meta:
@@ -65,3 +68,23 @@ class SearchIndexVersion(models.Model):
 
     def __str__(self) -> str:
         return self.value
+
+
+class SearchIndexChange(models.Model):
+    """Which services a version of the index changed, so that a process holding the index of
+    an earlier version can update it for those services instead of reading everything again.
+    Kept for a day."""
+
+    sequence = models.PositiveBigIntegerField(_("sequence"), unique=True)
+    # None: everything may have changed (a rebuild); read the whole index again.
+    service_ids = models.JSONField(_("services"), null=True, blank=True)
+    # Index: old changes are deleted by age.
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("search index change")
+        verbose_name_plural = _("search index changes")
+        ordering = ["sequence"]
+
+    def __str__(self) -> str:
+        return str(self.sequence)

@@ -6,13 +6,21 @@ from typing import Any
 
 from django import template
 from django.http import HttpRequest
+from django.template import engines
+from django.utils.safestring import SafeString, mark_safe
 
-from services.support_list import PARAM, SupportList, parse_support_list, with_list
+from services.support_list import (
+    PARAM,
+    SupportList,
+    ToggleLinks,
+    parse_support_list,
+    url_keeping,
+)
 
 register = template.Library()
 
 
-def _current_list(context: template.Context) -> SupportList:
+def current_list(context: template.Context) -> SupportList:
     current = context.get("support_list")
     if current is None:
         request: HttpRequest | None = context.get("request")
@@ -23,21 +31,22 @@ def _current_list(context: template.Context) -> SupportList:
 @register.simple_tag(takes_context=True)
 def keep_list(context: template.Context, url: str) -> str:
     """``url`` with the visitor's support list added, so the list is not lost on the way."""
-    current = _current_list(context)
-    if not current.ids:
-        return url
-    separator = "&" if "?" in url else "?"
-    return f"{url}{separator}{PARAM}={current.param}"
+    return url_keeping(url, current_list(context))
 
 
 @register.simple_tag(takes_context=True)
-def toggle_list_url(context: template.Context, service: Any) -> str:
-    """This page again, with ``service`` added to or removed from the support list."""
-    request: HttpRequest = context["request"]
-    toggled = _current_list(context).toggled(service.pk)
-    return f"{request.path}{with_list(request.GET, toggled)}#list-{service.pk}"
-
-
-@register.filter
-def in_list(service: Any, current: SupportList | None) -> bool:
-    return bool(current) and service.pk in current.ids
+def support_list_button(context: template.Context, service: Any) -> SafeString:
+    """The button that adds ``service`` to the support list or removes it (one template,
+    ``jinja2/includes/support_list_button.html``, for these pages and the result cards)."""
+    return mark_safe(
+        engines["jinja2"]
+        .get_template("includes/support_list_button.html")
+        .render(
+            {
+                "service": service,
+                "support_list": (support_list := current_list(context)),
+                "toggle": ToggleLinks(context["request"], support_list),
+            },
+            request=context["request"],
+        )
+    )

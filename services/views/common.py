@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -39,3 +39,12 @@ def refused(request: HttpRequest, verdict: Verdict) -> HttpResponse:
     return render(
         request, "services/refused.html", {"heading": heading, "text": text}, status=status
     )
+
+
+def query_without(params: QueryDict, *names: str) -> str:
+    """``params`` as a query string without ``names`` ("page" if none is given), for links
+    that set them again (the pages of a list: ``includes/pagination.html``)."""
+    rest = params.copy()
+    for name in names or ("page",):
+        rest.pop(name, None)
+    return rest.urlencode()

@@ -1,21 +1,19 @@
 """Staff pages for imports: upload a file, follow the import, read its report, get the template.
 
-Imports run as background tasks (in-process when no worker is configured); the page of a
-running import reloads itself every few seconds, without JavaScript.
+Imports run as background tasks (in a thread of the web process when no worker is configured,
+never in the request; ``services.importers.runs``); the page of a running import reloads
+itself every few seconds, without JavaScript.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
 from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -26,10 +24,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.decorators import staff_view
 from accounts.models import User
+from accounts.permissions import import_counties, imports_visible_to, may_run_imports
 from services.importers.runs import import_progress, repeat_import_run, start_import_run
 from services.importers.spreadsheet import template_csv, template_xlsx
-from services.models import ImportRun
+from services.models import ImportRun, WellbeingServicesCounty
+from services.spreadsheets import csv_row
 
 # How many rejections and warnings the page shows; the CSV report has them all.
 NOTES_SHOWN = 500
@@ -48,21 +49,14 @@ COUNT_LABELS = {
 }
 
 
-def may_run_imports(user: User) -> bool:
-    """Imports change the whole catalogue: staff only."""
-    return bool(user.is_authenticated and user.is_active and user.is_staff)
+# Imports are coordinators' (for their counties) and administrators' (anywhere).
+staff_only = staff_view(may_run_imports)
 
 
-def staff_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not may_run_imports(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+def visible_run(request: HttpRequest, pk: int, queryset: Any = None) -> ImportRun:
+    """An import run of the user's counties; others are not found."""
+    runs = queryset if queryset is not None else ImportRun.objects.all()
+    return get_object_or_404(imports_visible_to(request.user, runs), pk=pk)
 
 
 class ImportForm(forms.Form):
@@ -87,6 +81,26 @@ class ImportForm(forms.Form):
         label=gettext_lazy("Import nothing if any record is rejected"),
         required=False,
     )
+    county = forms.ChoiceField(
+        label=gettext_lazy("Wellbeing services county"),
+        help_text=gettext_lazy(
+            "Only services offered in this county are imported; the others are reported as "
+            "rejected."
+        ),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        counties = import_counties(user)
+        choices = WellbeingServicesCounty.objects.order_by("name")
+        if counties is not None:
+            choices = choices.filter(code__in=sorted(counties))
+        options = [(c.code, str(c)) for c in choices]
+        if counties is None:
+            everywhere = ("", gettext_lazy("All of Finland (nationwide services included)"))
+            options.insert(0, everywhere)
+            self.fields["county"].required = False
+        self.fields["county"].choices = options
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -97,7 +111,11 @@ class ImportForm(forms.Form):
         if upload.size > settings.IMPORT_MAX_UPLOAD_BYTES:
             self.add_error(
                 "file",
-                _("The file is %(size)s; the largest file accepted here is %(limit)s.")
+                _(
+                    "The file is %(size)s; the largest file accepted here is %(limit)s (the "
+                    "limit on upload size). Split it into smaller files and import them one "
+                    "after another."
+                )
                 % {
                     "size": filesizeformat(upload.size),
                     "limit": filesizeformat(settings.IMPORT_MAX_UPLOAD_BYTES),
@@ -116,7 +134,12 @@ class ImportForm(forms.Form):
 
 @staff_only
 def import_list(request: HttpRequest) -> HttpResponse:
-    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        county = request.POST.get("county") or None
+        allowed = import_counties(request.user)
+        if allowed is not None and county not in allowed:
+            raise PermissionDenied  # a forged county
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         run = start_import_run(
@@ -127,21 +150,30 @@ def import_list(request: HttpRequest) -> HttpResponse:
             strict=form.cleaned_data["strict"],
             language=translation.get_language(),
             user=request.user,
+            county=form.cleaned_data["county"] or None,
         )
         return redirect(run)
-    runs = ImportRun.objects.select_related("started_by").defer("content", "report")
+    runs = imports_visible_to(
+        request.user, ImportRun.objects.select_related("started_by").defer("content", "report")
+    )
     page = Paginator(runs, 25).get_page(request.GET.get("page"))
     return render(
         request,
         "services/imports/importrun_list.html",
-        {"form": form, "page": page, "max_upload": settings.IMPORT_MAX_UPLOAD_BYTES},
+        {
+            "form": form,
+            "page": page,
+            "max_upload": settings.IMPORT_MAX_UPLOAD_BYTES,
+            "max_records": settings.IMPORT_MAX_RECORDS,
+            "retention_days": settings.IMPORT_FILE_RETENTION_DAYS,
+        },
         status=400 if form.errors else 200,
     )
 
 
 @staff_only
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    run = get_object_or_404(ImportRun.objects.select_related("started_by").defer("content"), pk=pk)
+    run = visible_run(request, pk, ImportRun.objects.select_related("started_by").defer("content"))
     report = run.report_data()
     counts = [
         {"label": COUNT_LABELS.get(what, what), **numbers}
@@ -174,7 +206,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def import_repeat(request: HttpRequest, pk: int) -> HttpResponse:
     """Import the file of a dry run for real."""
-    run = get_object_or_404(ImportRun, pk=pk)
+    run = visible_run(request, pk)
     if not run.content or not run.is_finished:
         raise PermissionDenied
     return redirect(repeat_import_run(run=run, dry_run=False, user=request.user))
@@ -183,14 +215,15 @@ def import_repeat(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_only
 def import_report_csv(request: HttpRequest, pk: int) -> HttpResponse:
     """Every rejection and warning of an import, for a spreadsheet program."""
-    run = get_object_or_404(ImportRun.objects.defer("content"), pk=pk)
+    run = visible_run(request, pk, ImportRun.objects.defer("content"))
     report = run.report_data()
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([_("Kind"), _("Where"), _("Message")])
     for kind, notes in ((_("rejected"), report.rejected), (_("warning"), report.warnings)):
         for note in notes:
-            writer.writerow([kind, note.where, note.message])
+            # The messages quote the file's rows: nothing in them may run as a formula.
+            writer.writerow(csv_row([kind, note.where, note.message]))
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{run.pk}-report.csv"'
     return response

@@ -14,17 +14,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from services.form_protection import Verdict, check_anonymous_post
+from services import reports
+from services.form_protection import Verdict, bounded_body, check_anonymous_post
 from services.forms import ErrorReportForm
 from services.models import (
     ContactPoint,
-    ErrorReport,
     GroupSession,
     LifeSituation,
     Location,
     Organisation,
     SupportService,
 )
+from services.opening_hours import closure_during
 from services.opening_summary import summarise_hours
 from services.views.common import example_content, refused
 
@@ -102,6 +103,8 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         for location in service.locations.all()
     ]
+    # a session meets at one of the service's own locations, their exceptions prefetched
+    closures = {location.pk: location.opening_hours_exceptions.all() for location, _ in locations}
     contacts = [
         (
             contact,
@@ -123,8 +126,13 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "contacts": contacts,
             "website_is_extra": bool(service.website)
             and all(contact.href != service.website for contact, _hours in contacts),
-            "sessions": service.upcoming_sessions,
+            "sessions": [
+                (session, closure_during(session, closures.get(session.location_id, ())))
+                for session in service.upcoming_sessions
+            ],
             "now": now,
+            "checked_long_ago": (service.verified_at or service.created_at)
+            < now - dt.timedelta(days=settings.CHECKED_LONG_AGO_DAYS),
         },
     )
 
@@ -148,6 +156,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@bounded_body
 @csrf_exempt  # no CSRF cookie for anonymous visitors: see services.form_protection
 @require_http_methods(["GET", "POST"])
 def report_error(request: HttpRequest, pk: int) -> HttpResponse:
@@ -170,10 +179,11 @@ def report_error(request: HttpRequest, pk: int) -> HttpResponse:
         form = ErrorReportForm(request.POST)
         too_fast = verdict is Verdict.TOO_FAST
         if form.is_valid() and not too_fast:
-            ErrorReport.objects.create(
+            reports.receive(
                 service=service,
                 text=form.cleaned_data["text"],
-                reply_to=form.cleaned_data["reply_to"].strip(),
+                reply_to=form.cleaned_data["reply_to"],
+                language=get_language() or settings.LANGUAGE_CODE,
             )
             return redirect("services:report_error_thanks", pk=service.pk)
     return render(

@@ -10,8 +10,7 @@ the demand signal.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -27,16 +26,19 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from services import tiers
 from services.demand import demand_key, record_search
 from services.opening_hours import HELSINKI
+from services.page_cache import PageCache
 from services.search import (
     CODE_FILTERS,
+    EXACT,
     FLAGS,
     MAX_AGE,
+    OPEN_NOW,
     SearchRequest,
     SearchResults,
     filter_names,
-    national_digital_services,
     parse_search,
     remote_services_open_now,
     run_search,
@@ -67,28 +69,10 @@ class CachedPage:
     demand: Demand | None  # None for pages that are no new search (later pages of results)
 
 
-class PageCache:
-    """This process's most recently used rendered pages (a bounded, thread-safe LRU)."""
-
-    def __init__(self) -> None:
-        self.pages: OrderedDict[tuple[str, ...], CachedPage] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: tuple[str, ...]) -> CachedPage | None:
-        with self.lock:
-            page = self.pages.get(key)
-            if page is not None:
-                self.pages.move_to_end(key)
-            return page
-
-    def put(self, key: tuple[str, ...], page: CachedPage) -> None:
-        with self.lock:
-            self.pages[key] = page
-            while len(self.pages) > settings.SEARCH_PAGE_CACHE_ENTRIES:
-                self.pages.popitem(last=False)
-
-
-pages = PageCache()
+pages: PageCache[CachedPage] = PageCache(
+    entries=lambda: settings.SEARCH_PAGE_CACHE_ENTRIES,
+    max_bytes=lambda: settings.SEARCH_PAGE_CACHE_BYTES,
+)
 
 
 def _page_key(request: HttpRequest, version: str, extra: str = "") -> tuple[str, ...] | None:
@@ -174,7 +158,9 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
     version = index_version()
-    key = _page_key(request, version)
+    # "Open now" changes with the clock: such a page is kept for the minute only.
+    minute = timezone.now().astimezone(HELSINKI).strftime("%Y%m%d%H%M")
+    key = _page_key(request, version, minute if OPEN_NOW in request.GET else "")
     if cached := _from_cache(key):
         return cached
     snapshot = current_snapshot(version)
@@ -228,7 +214,7 @@ def _search_context(snapshot: Snapshot, results: SearchResults, support_list: Su
         if param == "place":
             label = _("place: %(place)s") % {"place": search_request.place.label}
         elif param in CODE_FILTERS:
-            label = snapshot.label(param, value, language)
+            label = _code_label(snapshot, param, value, language)
         elif param == "age":
             label = _age_label(int(value))
         else:
@@ -252,7 +238,7 @@ def _search_context(snapshot: Snapshot, results: SearchResults, support_list: Su
         )
     flags = [
         {"param": flag, "label": names[flag], "checked": getattr(search_request, flag)}
-        for flag in FLAGS
+        for flag in (*FLAGS, OPEN_NOW)
     ]
     ages = [{"value": str(age), "label": _age_label(age)} for age in range(MAX_AGE + 1)]
 
@@ -270,8 +256,24 @@ def _search_context(snapshot: Snapshot, results: SearchResults, support_list: Su
             )
     without_place = [p for p in search_request.params() if p[0] not in ("place", "page")]
     without_place = [p for p in without_place if p != ("sort", "distance")]
-    national = national_digital_services() if not results.total else []
+    suggested = results.suggestions
+    counts = {(r.param, r.value): r.count for r in suggested.removals} if suggested else {}
+    for removal, (param, value) in zip(removals, search_request.active_filters(), strict=True):
+        removal["count"] = counts.get((param, value), 0)
     return {
+        **_understood(snapshot, search_request, language, link),
+        "order_note": _order_note(search_request, results),
+        "suggested_situations": [
+            {
+                "label": snapshot.label("life_situation", code, language),
+                "url": link(
+                    [("life_situation", code)]
+                    + ([("place", search_request.place.param)] if search_request.place else [])
+                ),
+            }
+            for code in (suggested.situations if suggested else [])
+        ],
+        "suggested_remote": suggested.remote if suggested else [],
         "search": search_request,
         "results": results,
         "messages_": search_request.messages + support_list.messages,
@@ -279,9 +281,6 @@ def _search_context(snapshot: Snapshot, results: SearchResults, support_list: Su
         "flags": flags,
         "ages": ages,
         "search_age": "" if search_request.age is None else str(search_request.age),
-        "filters_open": any(f["open"] for f in facets)
-        or any(f["checked"] for f in flags)
-        or search_request.age is not None,
         "removals": removals,
         "page_links": page_links,
         "previous_url": link(search_request.params(page=results.page - 1))
@@ -293,11 +292,66 @@ def _search_context(snapshot: Snapshot, results: SearchResults, support_list: Su
         if search_request.place
         else "",
         "whole_country_url": link(without_place) if search_request.place else "",
-        "national_services": national,
         "national_url": link([("tier", "DIGITAL")]),
         "list_param": support_list.param,
-        "example_content": example_content([*results.services, *national]),
+        "example_content": example_content(
+            [*results.services, *(suggested.remote if suggested else [])]
+        ),
     }
+
+
+def _understood(
+    snapshot: Snapshot, search_request: SearchRequest, language: str, link: Callable
+) -> dict:
+    """How the words were read: the support they were taken to be about (with a way to search
+    the words only), spelling corrections (with a way back to the words as typed), and words
+    that matched nothing."""
+    plan = search_request.plan
+    if plan is None:
+        return {}
+    params = [p for p in search_request.params(page=1) if p[0] != EXACT]
+    concepts = [
+        snapshot.label(facet, code, language)
+        for facet in ("life_situation", "target_group")
+        for code in plan.concepts.get(facet, [])
+    ]
+    return {
+        "concepts": concepts,
+        "corrections": [
+            {"typed": typed, "searched": searched} for typed, searched in plan.corrections
+        ],
+        "unmatched": plan.unmatched,
+        "words_only_url": link([*params, (EXACT, "1")]),
+        "related_words_url": link(params) if search_request.exact else "",
+    }
+
+
+def _order_note(search_request: SearchRequest, results: SearchResults) -> str:
+    """How the results are ordered, in a sentence."""
+    place = search_request.place
+    if not results.total:
+        return ""
+    if search_request.sort == "distance" and place is not None:
+        return _("Nearest first; services by phone or online after those with a distance.")
+    if place is not None and search_request.plan is not None:
+        return _(
+            "Best match first, nearer services before equal ones farther from %(place)s; "
+            "services by phone or online count as near."
+        ) % {"place": place.label}
+    if place is not None:
+        return _(
+            "Nearer services first, from %(place)s; services by phone or online count as near."
+        ) % {"place": place.label}
+    if search_request.plan is not None:
+        return _("Best match first: services matching more of your words rank higher.")
+    return _("In alphabetical order.")
+
+
+def _code_label(snapshot: Snapshot, facet: str, code: str, language: str) -> str:
+    """A filter value's label: the taxonomy's, except the tiers, which parents read in plain
+    words (``services.tiers``)."""
+    formal = snapshot.label(facet, code, language)
+    return tiers.for_parents(code, formal) if facet == "tier" else formal
 
 
 def _choices(snapshot: Snapshot, facet: str, language: str, chosen: tuple[str, ...]) -> str:
@@ -308,7 +362,7 @@ def _choices(snapshot: Snapshot, facet: str, language: str, chosen: tuple[str, .
     if snippets is None:
         snippets = []
         for code in snapshot.codes[facet]:
-            label = capfirst(snapshot.label(facet, code, language))
+            label = capfirst(_code_label(snapshot, facet, code, language))
             markup = (
                 '<li class="choice"><input type="checkbox" id="f-{0}-{1}" name="{0}" '
                 'value="{1}"{2}> <label for="f-{0}-{1}">{3}</label></li>'

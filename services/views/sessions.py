@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -19,13 +19,14 @@ from services.models import (
     GroupSession,
     Language,
     Municipality,
+    OpeningHoursException,
     SupportService,
     TargetGroup,
     Tier,
 )
 from services.models.catalogue import translated_value_q
-from services.opening_hours import HELSINKI
-from services.views.common import example_content
+from services.opening_hours import HELSINKI, closure_during
+from services.views.common import example_content, query_without
 
 SESSIONS_PER_PAGE = 20
 # A feed is for subscribing, not for downloading the database.
@@ -130,20 +131,34 @@ def session_list(request: HttpRequest) -> HttpResponse:
         messages.append(_("Some filters were not valid and were not used; see below."))
     paginator = Paginator(filter_sessions(upcoming_sessions(now), filters), SESSIONS_PER_PAGE)
     page = page_of(request, paginator, messages)
-    params = request.GET.copy()
-    params.pop("page", None)
-    feed_params = params.copy()
-    feed_params.pop("list", None)
+    # A session on a day its place is closed is marked, as on the service's page (one query
+    # for the closures of the page's places that have not ended).
+    prefetch_related_objects(
+        [session.location for session in page.object_list if session.location is not None],
+        Prefetch(
+            "opening_hours_exceptions",
+            queryset=OpeningHoursException.objects.filter(end_date__gte=timezone.localdate(now)),
+        ),
+    )
+    sessions = [
+        (
+            session,
+            closure_during(
+                session, session.location.opening_hours_exceptions.all() if session.location else ()
+            ),
+        )
+        for session in page.object_list
+    ]
     return render(
         request,
         "services/groupsession_list.html",
         {
             "form": form,
             "page": page,
-            "sessions": page.object_list,
+            "sessions": sessions,
             "messages_": messages,
-            "page_query": params.urlencode(),
-            "feed_query": feed_params.urlencode(),
+            "page_query": query_without(request.GET),
+            "feed_query": query_without(request.GET, "page", "list"),
             "example_content": example_content(s.service for s in page.object_list),
         },
     )

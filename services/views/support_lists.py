@@ -14,7 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from services.form_protection import HONEYPOT_FIELD, STARTED_FIELD, Verdict, check_anonymous_post
+from services.form_protection import (
+    HONEYPOT_FIELD,
+    STARTED_FIELD,
+    Verdict,
+    bounded_body,
+    check_anonymous_post,
+)
 from services.forms import ShareListForm
 from services.models import ContactPoint, SharedList, SupportService
 from services.models.support_list import SHARED_LIST_DAYS, share_list
@@ -83,6 +89,7 @@ def support_list(request: HttpRequest) -> HttpResponse:
     return render(request, "services/supportlist.html", context)
 
 
+@bounded_body
 @csrf_exempt  # no CSRF cookie for anonymous visitors: see services.form_protection
 @require_POST
 def share(request: HttpRequest) -> HttpResponse:

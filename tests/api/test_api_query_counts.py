@@ -11,8 +11,8 @@ from services.models import Method, Organisation
 from tests.hsds.world import World, more_services
 
 LISTS = [
-    ("services/", 17),
-    ("services/?place=50100&tier=UNIVERSAL_GROUP&q=kahvila", 20),
+    ("services/", 18),
+    ("services/?place=50100&tier=UNIVERSAL_GROUP&q=kahvila", 21),
     ("organisations/", 2),
     ("locations/", 4),
     ("sessions/", 2),

@@ -7,7 +7,7 @@ Chromium is used (``CHROMIUM_PATH``, default ``/usr/bin/chromium``).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +15,10 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.test import Client
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from accounts.models import User
+from tests.cast import make_user, sign_in
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # between browser steps are still plain synchronous calls.
@@ -35,6 +36,8 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
 ]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# ``page_of(user, verified=True)``: see the fixture.
+PageOf = Callable[..., Page]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -55,6 +58,26 @@ def browser() -> Iterator[Browser]:
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def new_page(
+    browser: Browser, live_server: Any, reference_data: None
+) -> Iterator[Callable[..., Page]]:
+    """``new_page(**options)``: a page in a browser context of its own on the live server
+    (Finnish unless ``options`` say otherwise; Playwright's context options), closed after
+    the test. For tests where several people, or places, are at once."""
+    contexts: list[BrowserContext] = []
+
+    def open_page(**options: Any) -> Page:
+        context = browser.new_context(**{"base_url": live_server.url, "locale": "fi-FI", **options})
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture
@@ -93,12 +116,8 @@ def public_world(reference_data: None) -> Any:
 
 @pytest.fixture
 def staff_page(page: Page, live_server: Any) -> Page:
-    """The browser signed in as a coordinator (a staff user without a password)."""
-    user = User(username="coordinator", is_staff=True)
-    user.set_unusable_password()
-    user.save()
-    client = Client()
-    client.force_login(user)
+    """The browser signed in as an administrator, with the second factor given."""
+    client = sign_in(Client(), make_user("administrator", superuser=True))
     page.context.add_cookies(
         [
             {
@@ -109,3 +128,27 @@ def staff_page(page: Page, live_server: Any) -> Page:
         ]
     )
     return page
+
+
+@pytest.fixture
+def page_of(new_page: Callable[..., Page], live_server: Any) -> PageOf:
+    """``page_of(user)``: a browser context of the person's own, signed in (with the second
+    factor when their role needs one), for tests where several people work at once."""
+
+    def open_page(user: User, *, verified: bool = True) -> Page:
+        client = sign_in(Client(), user) if verified else Client()
+        if not verified:
+            client.force_login(user)  # the password given, the second factor not yet
+        page = new_page()
+        page.context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                    "url": live_server.url,
+                }
+            ]
+        )
+        return page
+
+    return open_page

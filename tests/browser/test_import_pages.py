@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from services.importers.runs import start_import_run
 from services.models import ImportRun, SupportService
@@ -44,6 +44,12 @@ def test_the_import_pages_have_no_accessibility_violations(
     assert violations == {}
 
 
+def finished(tab: Page) -> None:
+    """Wait until the run's page shows the finished run: it reloads itself every few seconds
+    while the import runs in the background."""
+    expect(tab.locator('meta[http-equiv="refresh"]')).to_have_count(0, timeout=60_000)
+
+
 def test_a_dry_run_is_started_and_read_with_the_keyboard(staff_page: Page, tmp_path: Any) -> None:
     tab = staff_page
     upload = tmp_path / "palvelut.csv"
@@ -57,6 +63,7 @@ def test_a_dry_run_is_started_and_read_with_the_keyboard(staff_page: Page, tmp_p
     tab.keyboard.press("Enter")
 
     tab.wait_for_url("**/staff/imports/*/")
+    finished(tab)
     assert tab.get_by_role("heading", name="Rejected (1 record)").is_visible()
     assert tab.get_by_text("The row has no name.").is_visible()
     assert tab.get_by_text("Atlantis").is_visible()
@@ -66,4 +73,5 @@ def test_a_dry_run_is_started_and_read_with_the_keyboard(staff_page: Page, tmp_p
     tab.get_by_role("button", name="Import this file for real").focus()
     tab.keyboard.press("Enter")
     tab.wait_for_url(f"**/staff/imports/{run.pk + 1}/")
+    finished(tab)
     assert SupportService.objects.get().name_fi == "Isäryhmä"

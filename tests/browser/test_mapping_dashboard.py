@@ -102,3 +102,21 @@ def test_the_map_is_operable_by_keyboard(signed_in_page: Page) -> None:
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/en/mapping/municipalities/{MIKKELI}/**")
     assert page.locator("h1").inner_text() == "Coverage in Mikkeli"
+
+
+def test_the_postal_area_map_is_operable_by_keyboard(signed_in_page: Page) -> None:
+    page = signed_in_page
+    page.goto(f"/en/mapping/municipalities/{MIKKELI}/?tier=SPECIALIST&target_group=FATHERS")
+    areas = page.locator("#postal-area-map svg a")
+    count = areas.count()
+    assert count == len(
+        coverage.postal_areas(municipality=MIKKELI, tier="SPECIALIST", target_group="FATHERS")
+    )
+    first = areas.first
+    first.focus()
+    label = first.get_attribute("aria-label")
+    assert label and (": covered, " in label or ": no service available" in label)
+    code = label.split()[0]
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**#postal-area-{code}")
+    assert page.locator(f"#postal-area-{code} th").inner_text().startswith(code)

@@ -85,7 +85,10 @@ def test_a_location_has_its_address_accessibility_and_weekly_hours(
         for row in location["schedules"]
         if "valid_from" in row
     }
-    assert exceptions == {("2026-07-01", None, "Kesäsuljettu"), ("2026-12-23", "09:00:00", None)}
+    assert exceptions == {
+        ("2026-07-01", None, "Suljettu: Kesäsuljettu"),
+        ("2026-12-23", "09:00:00", None),
+    }
     assert location["external_identifier"] == "ptv-channel-7"
 
 
@@ -106,7 +109,7 @@ def test_contact_points_are_virtual_locations(client: Client, world: World) -> N
     chat = next(location for location in virtual if location.get("url"))
     assert chat["url"] == "https://chat.example.fi/perheneuvola"
     phone = next(location for location in virtual if location["phones"])
-    assert phone["phones"][0]["number"] == "015 194 2000"
+    assert phone["phones"][0]["number"] == "+358 15 194 2000"
     assert phone["schedules"][0]["byday"] == "MO"
     online = client.get(f"/api/hsds/services/{world.online.uuid}").json()
     (web,) = [link["location"] for link in online["service_at_locations"]]

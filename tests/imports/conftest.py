@@ -6,11 +6,15 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 from django.db import models
 
+from perhekeskus.celery import app
 from services.importers import ImportFile, run_import
 from services.importers.base import Report
 from services.models import (
@@ -95,3 +99,36 @@ def assert_clean(report: Report, before: str) -> None:
     assert not report.internal_error, report.error
     if report.failed:
         assert catalogue_state() == before
+
+
+@pytest.fixture
+def task_queue() -> Iterator[Callable[[], list[str]]]:
+    """Tasks go to the test settings' in-memory broker, as they go to Redis in production,
+    instead of running in-process; calling the fixture's value then does what a Celery worker
+    does with each message (runs its task) and returns what the tasks returned."""
+    queue_name = f"imports-{uuid.uuid4().hex}"
+    saved = {key: app.conf[key] for key in ("task_always_eager", "task_default_queue")}
+    app.conf.update(task_always_eager=False, task_default_queue=queue_name)
+
+    def work() -> list[str]:
+        outcomes = []
+        with app.connection_for_read() as connection:
+            queue = connection.SimpleQueue(queue_name)
+            try:
+                while True:
+                    try:
+                        message = queue.get(block=False)
+                    except queue.Empty:
+                        break
+                    args, kwargs, _embed = message.decode()
+                    task = app.tasks[message.headers["task"]]
+                    outcomes.append(task.apply(args=args, kwargs=kwargs).get())
+                    message.ack()
+            finally:
+                queue.close()
+        return outcomes
+
+    try:
+        yield work
+    finally:
+        app.conf.update(saved)

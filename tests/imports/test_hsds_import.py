@@ -157,8 +157,8 @@ def test_something_that_is_no_hsds_at_all_is_a_clean_error() -> None:
     assert not report.internal_error
 
 
-def test_a_zip_that_would_unpack_to_too_much_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("services.importers.base.MAX_UNPACKED_BYTES", 1000)
+def test_a_zip_that_would_unpack_to_too_much_is_refused(settings: pytest.FixtureRequest) -> None:
+    settings.IMPORT_MAX_UNPACKED_BYTES = 1000
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("datapackage.json", "{}")
@@ -166,4 +166,4 @@ def test_a_zip_that_would_unpack_to_too_much_is_refused(monkeypatch: pytest.Monk
 
     report = import_files("hsds", ("package.zip", buffer.getvalue()))
 
-    assert "unpacks to more than" in report.error
+    assert "the limit on unpacked size" in report.error

@@ -18,6 +18,8 @@ import pytest
 from django.db.models import Model
 from django.utils import timezone
 
+from services.codes import TERM_RELATIONS
+from services.hsds.documents import international_phone
 from services.hsds.export import export_data_package
 from services.models import (
     ContactPoint,
@@ -31,16 +33,7 @@ from services.models import (
 from tests.imports.conftest import catalogue_state, import_files
 
 LANGUAGES = ("fi", "sv", "en")
-RELATIONS = (
-    "channels",
-    "target_groups",
-    "life_situations",
-    "attributes",
-    "languages",
-    "service_classes",
-    "area_counties",
-    "area_municipalities",
-)
+RELATIONS = (*TERM_RELATIONS, "area_counties", "area_municipalities")
 
 
 def texts(obj: Model, *fields: str) -> dict[str, str]:
@@ -321,6 +314,11 @@ def test_an_exported_catalogue_imports_back_with_every_field(tmp_path: Path) -> 
     before = catalogue_snapshot()
     rich = next(service for service in before.values() if service["methods"])
     assert (len(rich["locations"]), len(rich["contact_points"]), len(rich["sessions"])) == (2, 4, 2)
+    # HSDS carries Finnish subscriber numbers in international form: they come back so.
+    for service in before.values():
+        organisation = service["organisation"]
+        organisation["phone"] = international_phone(organisation["phone"])
+    assert rich["organisation"]["phone"] == "+358 15 123 4567"
     empty_catalogue()
 
     report = import_files("hsds", tmp_path)

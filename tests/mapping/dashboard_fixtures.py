@@ -10,6 +10,7 @@ import pytest
 from accounts.models import User
 from mapping import coverage
 from services.models import Organisation, Tier
+from tests.cast import make_user
 from tests.factories import LocationFactory, OrganisationFactory, SupportServiceFactory
 
 ETELA_SAVO = "12"
@@ -37,7 +38,8 @@ def user_without_password(username: str, *, is_staff: bool) -> User:
 
 @pytest.fixture
 def staff_user(db: None) -> User:
-    return user_without_password("coordinator", is_staff=True)
+    """The coordinator of Etelä-Savo."""
+    return make_user("coordinator", counties=[ETELA_SAVO])
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from mapping import coverage
-from mapping.gaps import weighted_gini
+from mapping.gaps import uniformity, weighted_gini
 from tests.mapping.worlds import ETELA_SAVO, KOUVOLA, KYMENLAAKSO, make_service
 
 TIER = "UNIVERSAL_INDIVIDUAL"
@@ -38,8 +38,29 @@ def test_a_county_covered_everywhere_is_perfectly_uniform() -> None:
 
     cells = {(c.tier, c.target_group): c.value for c in coverage.uniformity(county=ETELA_SAVO)}
     assert cells[(TIER, "PARENTS")] == 1.0
-    assert cells[(TIER, "COUPLES")] == 1.0  # nobody covered: equal too
     assert len(cells) == 4 * 19
+
+
+@pytest.mark.django_db
+def test_a_county_where_nobody_is_covered_has_no_uniformity_to_show() -> None:
+    make_service(channels=["PHONE"], counties=[ETELA_SAVO])
+    coverage.recompute()
+
+    cells = {(c.tier, c.target_group): c for c in coverage.uniformity(county=ETELA_SAVO)}
+    # Nobody is covered for couples anywhere in the county: "evenly uncovered" is not a
+    # uniformity of 100 %.
+    assert cells[(TIER, "COUPLES")].value is None
+    assert cells[(TIER, "COUPLES")].reason == "nobody covered anywhere"
+    assert cells[(TIER, "PARENTS")].reason == ""
+
+
+def test_uniformity_is_undefined_without_children_or_coverage_and_one_minus_gini_otherwise() -> (
+    None
+):
+    assert np.isnan(uniformity(np.array([0.0, 0.0]), np.array([5.0, 7.0])))
+    assert np.isnan(uniformity(np.array([1.0, 0.5]), np.array([0.0, 0.0])))
+    assert uniformity(np.array([1.0, 0.5]), np.array([1.0, 1.0])) == pytest.approx(1 - 1 / 6)
+    assert uniformity(np.array([1.0, 1.0]), np.array([3.0, 9.0])) == 1.0
 
 
 @pytest.mark.django_db

@@ -163,7 +163,7 @@ def test_what_if_within_a_county_reports_only_that_county() -> None:
         (
             {"locations": [], "channels": ["IN_PERSON"]},
             "locations",
-            "Give at least one location, or a remote channel or home visits: otherwise the "
+            "Enter at least one location, or a remote channel or home visits: otherwise the "
             "service reaches nobody.",
         ),
     ],

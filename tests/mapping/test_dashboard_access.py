@@ -13,6 +13,7 @@ from tests.mapping.dashboard_fixtures import MIKKELI
 PAGES = [
     ("mapping:nation", []),
     ("mapping:county", ["12"]),
+    ("mapping:county_report", ["12"]),
     ("mapping:municipality", [MIKKELI]),
     ("mapping:gaps", []),
     ("mapping:gap_export", ["csv"]),
@@ -53,7 +54,7 @@ def test_anonymous_visitors_are_sent_to_log_in(parent_client: Client, action: Ac
         url = url_of(name, args, action)
         response = parent_client.get(url)
         assert response.status_code == 302, url
-        assert response["Location"].startswith(reverse("admin:login")), url
+        assert response["Location"].startswith(reverse("accounts:login")), url
         assert "next=" in response["Location"]
 
 
@@ -105,6 +106,7 @@ def test_unknown_areas_and_formats_are_not_found(staff_client: Client) -> None:
     for url in [
         "/fi/mapping/counties/99/",
         "/fi/mapping/counties/<script>/",
+        "/fi/mapping/counties/99/report/",
         "/fi/mapping/municipalities/999/",
         "/fi/mapping/municipalities/49/",
         "/fi/mapping/plan/999999/",

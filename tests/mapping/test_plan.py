@@ -17,7 +17,7 @@ from tests.mapping.dashboard_fixtures import *  # noqa: F403
 from tests.mapping.dashboard_fixtures import ETELA_SAVO, MIKKELI, SAVONLINNA
 
 # Session, user, four taxonomies, the actions, and the engine's gaps (state, searches, names).
-PLAN_QUERIES = 10
+PLAN_QUERIES = 12
 
 
 def action_data(organisation: Organisation, **changes: str) -> dict[str, str]:

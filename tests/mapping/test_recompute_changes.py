@@ -11,7 +11,7 @@ from mapping import coverage
 from mapping.engine import State, compute_state
 from mapping.models import CoverageState
 from perhekeskus.celery import app
-from services.changes import catalogue_changed
+from services.catalogue import catalogue_changed
 from services.models import SupportService
 from tests.mapping.worlds import HAMINA, KOUVOLA, cell, make_service
 

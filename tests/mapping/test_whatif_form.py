@@ -15,7 +15,7 @@ from services.models import PostalArea, SupportService
 from tests.mapping.dashboard_fixtures import *  # noqa: F403
 from tests.mapping.dashboard_fixtures import ETELA_SAVO, MIKKELI
 
-WHAT_IF_QUERIES = 13
+WHAT_IF_QUERIES = 15
 
 
 def ask(client: Client, params: list[tuple[str, str]]) -> str:
@@ -49,7 +49,7 @@ def test_the_empty_form_shows_no_errors(staff_client: Client, small_world: dict)
                 ("channels", "PHONE"),
                 ("capacity", "-5"),
             ],
-            "Give a capacity of at least 1",
+            "Enter a capacity of at least 1",
         ),
         (
             [("tier", "DIGITAL"), ("municipalities", "Mikkeli, Atlantis"), ("channels", "PHONE")],
@@ -155,3 +155,33 @@ def test_a_location_given_as_a_postal_code_stands_at_the_centre_of_its_area(
     )
     assert expected.reached_children > 0
     assert f"It would reach {children(expected.reached_children)} children" in page
+
+
+def test_a_service_for_parents_closes_each_places_gap_once_not_once_per_group(
+    staff_client: Client, small_world: dict
+) -> None:
+    page = ask(
+        staff_client,
+        [
+            ("tier", "UNIVERSAL_GROUP"),
+            ("target_groups", "PARENTS"),
+            ("channels", "ONLINE_GROUP"),
+            ("municipalities", "Mikkeli, Savonlinna"),
+        ],
+    )
+    expected = coverage.what_if(
+        coverage.HypotheticalService(
+            tier="UNIVERSAL_GROUP",
+            target_groups=["PARENTS"],
+            channels=["ONLINE_GROUP"],
+            municipalities=[MIKKELI, "740"],
+        )
+    )
+    # Two places × parents, mothers and fathers: the engine's six cells ...
+    assert len(expected.closed_gaps) == 6
+    # ... are two gaps, each the parents' gap counted for mothers and fathers too.
+    assert "It would close 2 gaps." in page
+    closed = page[
+        page.index('id="closed-gaps"') : page.index("</table>", page.index('id="closed-gaps"'))
+    ]
+    assert closed.count("universal, group: parents (also mothers, fathers)") == 2

@@ -33,9 +33,9 @@ from tests.pages.conftest import World
                 "Innehåll som inte är tillgängligt",
                 "den 28.11.2026",
                 "egen bedömning",
-                "Vi svarar inom 14 dygn",
+                "Vi svarar inom två veckor",
                 "Tillsynsmyndighetens kontaktuppgifter",
-                "saavutettavuusvaatimukset.fi",
+                "https://www.tillganglighetskrav.fi/",
             ],
         ),
         (

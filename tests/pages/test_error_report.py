@@ -3,7 +3,6 @@ from __future__ import annotations
 import pytest
 from django.test import Client, override_settings
 
-from accounts.models import User
 from services.models import ErrorReport, SupportService
 from services.views.pages import REPORTS_PER_CLIENT
 from tests.pages.conftest import World, protected_post
@@ -43,7 +42,8 @@ def test_the_form_marks_the_reply_address_optional_and_sets_no_cookie(
 ) -> None:
     response = parent_client.get(report_url(world.service))
     html = response.content.decode()
-    assert "if you want a reply (optional)" in html
+    assert "if you want to hear the outcome (optional)" in html
+    assert "erased when the report is closed" in html
     assert 'name="website"' in html  # the honeypot, hidden by the stylesheet
     assert "csrfmiddlewaretoken" not in html
     assert not response.cookies
@@ -158,27 +158,33 @@ def test_an_unpublished_listing_cannot_be_reported(parent_client: Client, world:
     assert response.status_code == 404
 
 
-def test_coordinators_see_reports_in_the_admin_and_mark_them_handled(
-    parent_client: Client, world: World, staff_client: Client, staff_user: User
+def test_a_report_waits_in_the_queue_and_administrators_can_look_it_up_in_the_admin(
+    parent_client: Client, world: World, staff_client: Client
 ) -> None:
-    staff_user.is_superuser = True
-    staff_user.save()
     protected_post(
         parent_client,
         report_url(world.service),
         {"text": "Phone number changed.", "reply_to": "parent@example.org"},
     )
+    report = ErrorReport.objects.get()
+    assert report.language == "en"
+    queue = staff_client.get("/en/staff/queue/?kind=report").content.decode()
+    assert f"/en/staff/reports/{report.pk}/" in queue
     listing = staff_client.get("/admin/services/errorreport/?status__exact=NEW")
     assert "Phone number changed." in listing.content.decode()
-    report = ErrorReport.objects.get()
-    staff_client.post(
-        "/admin/services/errorreport/",
-        {"action": "mark_handled", "_selected_action": [report.pk]},
+
+
+def test_a_reply_address_that_is_no_e_mail_address_is_refused(
+    parent_client: Client, world: World
+) -> None:
+    response = protected_post(
+        parent_client,
+        report_url(world.service),
+        {"text": "Opening hours are wrong.", "reply_to": "040 123 4567"},
     )
-    report.refresh_from_db()
-    assert report.status == ErrorReport.Status.HANDLED
-    assert report.handled_by == staff_user
-    assert report.reply_to == ""
+    assert response.status_code == 400
+    assert "Check the e-mail address, or leave it empty." in response.content.decode()
+    assert not ErrorReport.objects.exists()
 
 
 def test_behind_a_proxy_visitors_are_told_apart_by_their_forwarded_address(

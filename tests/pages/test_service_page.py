@@ -45,7 +45,7 @@ def test_locations_show_address_accessibility_and_opening_hours(
     html = page(parent_client, world.service)
     assert "Hallituskatu 3, 50100 Mikkeli" in html
     assert "Step-free access: yes" in html
-    assert "Room for strollers: no" in html
+    assert "Room for prams: no" in html
     assert "Hearing loop: not known" in html
     assert "Hissi sisäpihalla." in html
     assert "Open now" in html or "Closed now" in html
@@ -78,11 +78,11 @@ def test_methods_show_their_rating_and_an_unrated_one_stays_not_rated(
 
 def test_a_listing_nobody_confirmed_says_so(parent_client: Client, world: World) -> None:
     html = page(parent_client, world.service)
-    assert "has not yet confirmed that this listing is accurate" in html
+    assert "The provider has not yet checked this information." in html
     SupportService.objects.filter(pk=world.service.pk).update(
         verified_at=dt.datetime(2026, 3, 2, 12, tzinfo=dt.UTC)
     )
-    assert "Last confirmed accurate on 03/02/2026." in page(parent_client, world.service)
+    assert "Information checked on 03/02/2026." in page(parent_client, world.service)
 
 
 def test_the_page_links_to_the_provider_and_to_the_error_report(

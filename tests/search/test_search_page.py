@@ -98,10 +98,38 @@ def test_an_empty_result_suggests_what_to_try(world: dict, parent_client: Client
         '<a href="?q=neuvola&amp;tier=UNIVERSAL_INDIVIDUAL&amp;free=1">'
         "Search the whole of Finland, not only Vaasa</a>"
     ) in html
-    assert "Remove filter: free of charge" in html
-    assert "Remove filter: universal, individual" in html
-    assert "National digital services" in html
-    assert "Parents&#x27; Helpline" in html  # a nationwide digital service to turn to
+    # Each filter left out, with what it would find: only the place holds the neuvolas back.
+    assert "Remove filter: free of charge</a></li>" in html
+    assert "Remove filter: for everyone – one to one</a></li>" in html
+    assert "Remove filter: place: Vaasa</a> (3 services found)" in html
+    # No fixed list of national services: neuvolas are no remote service.
+    assert "National digital services" not in html
+    assert "Parents&#x27; Helpline" not in html
+
+
+def test_an_empty_result_names_the_situation_and_remote_help_for_it(
+    world: dict, parent_client: Client
+) -> None:
+    # Violence at home, in Vaasa, in person only: nothing; but the words are about violence,
+    # and a chat on it is open to a family in Vaasa.
+    html = page(parent_client, "q=väkivalta+kotona&place=Vaasa&channel=IN_PERSON")
+    assert "No services found." in html
+    situations = html.split('class="suggested-situations"')[1].split("</ul>")[0]
+    assert ">Violence in close relationships</a>" in situations
+    assert "life_situation=VIOLENCE" in situations
+    remote = html.split('class="suggested-remote"')[1].split("</ul>")[0]
+    assert "Nettiturvakoti" in remote
+    assert "By phone or online for residents of Vaasa" in html
+    assert "Remove filter: in-person meeting</a> (1 service found)" in html
+
+
+def test_different_empty_results_suggest_different_help(world: dict, parent_client: Client) -> None:
+    debts = page(parent_client, "q=velat&channel=HOME_VISIT")
+    grief = page(parent_client, "q=suru&channel=HOME_VISIT")
+    assert "No services found." in debts and "No services found." in grief
+    assert "life_situation=FINANCES" in debts and "life_situation=FINANCES" not in grief
+    assert "life_situation=BEREAVEMENT" in grief
+    assert "Surevien vanhempien vertaisryhmä" not in debts
 
 
 def test_each_removal_link_drops_exactly_one_filter(world: dict, parent_client: Client) -> None:

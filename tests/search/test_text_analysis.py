@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from services.search_index import fold, joined, query_words, text_terms, word_terms
+from services.search_index import (
+    fold,
+    joined,
+    query_word,
+    query_words,
+    text_terms,
+    word_terms,
+)
 
 
 @pytest.mark.parametrize(
@@ -25,17 +32,32 @@ def test_a_swedish_d_after_a_consonant_is_kept() -> None:
     assert fold("våld") == "vald"
 
 
-def test_a_word_is_indexed_as_itself_and_as_its_stems() -> None:
-    assert word_terms("neuvolassa") == ("neuvolassa", "neuvol", "neuvolass")
+def test_a_word_is_indexed_as_itself_its_stems_and_its_base_form() -> None:
+    # The Snowball stems, then Voikko's base form (issue 11: Finnish morphology).
+    assert word_terms("neuvolassa") == ("neuvolassa", "neuvol", "neuvolass", "neuvola")
+
+
+def test_a_finnish_compound_is_indexed_with_its_parts() -> None:
+    terms = word_terms("parisuhdeongelmat")
+    assert {"parisuhteonkelma", "pari", "suhte", "onkelma", "parisuhte"} <= set(terms)
+    assert {"isa", "ryhma"} <= set(word_terms("isäryhmälle"))
 
 
 def test_stop_words_and_single_letters_are_not_searched_by() -> None:
-    assert query_words("apua ja tukea eroon") == [
-        word_terms("apua"),
-        word_terms("tukea"),
-        word_terms("eroon"),
+    assert [word.word for word in query_words("apua ja tukea eroon")] == [
+        "apua",
+        "tukea",
+        "eroon",
     ]
     assert query_words("och i the a") == []
+    assert query_words("minä en jaksa") == [query_word("jaksa")]
+
+
+def test_a_query_word_is_looked_up_by_its_stems_and_its_base_forms() -> None:
+    word = query_word("isille")
+    assert word.known  # a Finnish word: its variants match whole terms and compound heads
+    assert "isa" in word.all
+    assert query_word("familjerådgivning").known is False
 
 
 def test_index_columns_hold_sorted_terms_between_spaces() -> None:

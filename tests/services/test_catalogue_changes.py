@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from services.changes import catalogue_changed
+from services.catalogue import catalogue_changed
 from tests.factories import LocationFactory, SupportServiceFactory
 
 pytestmark = pytest.mark.django_db

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import translation
 
 from accounts.models import User
+from services.catalogue import confirm_accurate
 from services.example_catalogue import (
     DATA_DIR,
     ExampleCatalogueError,
@@ -270,17 +271,18 @@ def test_some_published_listings_are_stale_and_nobody_confirmed_any() -> None:
     assert not SupportService.objects.filter(verified_by__isnull=False).exists()
 
 
-def test_finnish_only_listings_fall_back_to_finnish() -> None:
+def test_finnish_only_texts_fall_back_to_finnish() -> None:
     with translation.override("sv"):
-        hirvensalmi = SupportService.objects.get(external_id="es-neuvola-hirvensalmi")
+        association = Organisation.objects.get(external_id="mll-mikkeli")
         mikkeli = SupportService.objects.get(external_id="es-perheneuvola-mikkeli")
-        assert hirvensalmi.name == "Neuvola, Hirvensalmi"
+        assert association.name == "MLL Mikkelin yhdistys"
+        assert association.description.startswith("Mannerheims Barnskyddsförbunds")
         assert mikkeli.name == "Familjerådgivningen, S:t Michel"
 
 
 def test_a_person_who_confirmed_a_listing_keeps_the_confirmation(staff_user: User) -> None:
     service = SupportService.objects.get(external_id="es-neuvola-puumala")
-    service.confirm_accurate(user=staff_user, when=NOW)
+    confirm_accurate(user=staff_user, services=[service], when=NOW)
 
     load_example_catalogue(today=TODAY + dt.timedelta(days=1))
 

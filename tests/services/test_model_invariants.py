@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 
+from services import catalogue
 from services.models import (
     GroupSession,
     Location,
@@ -284,7 +285,7 @@ def test_verified_at_is_set_only_by_confirming_and_not_by_saving() -> None:
     from accounts.models import User
 
     person = User.objects.create_user("editor")
-    service.confirm_accurate(user=person)
+    catalogue.confirm_accurate(user=person, services=[service])
     service.refresh_from_db()
     assert service.verified_at is not None
     assert service.verified_by == person

@@ -22,6 +22,6 @@ class Command(BaseCommand):
             try:
                 day = dt.date.fromisoformat(date)
             except ValueError as error:
-                raise CommandError(f"Give the date as YYYY-MM-DD, not {date!r}.") from error
+                raise CommandError(f"Enter the date as YYYY-MM-DD, not {date!r}.") from error
         rows = coverage.snapshot_coverage(date=day)
         self.stdout.write(self.style.SUCCESS(f"Stored {rows} coverage snapshot rows."))

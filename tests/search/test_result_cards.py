@@ -1,0 +1,71 @@
+"""The result cards (Jinja2, ``templates/jinja2/includes/service_cards.html``): escaped text,
+links that keep the support list, and the list's add and remove links."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.http import QueryDict
+from django.test import Client, RequestFactory
+
+from services.models import SupportService
+from services.support_list import ToggleLinks, parse_support_list, with_list
+
+pytestmark = pytest.mark.django_db
+
+
+def results(html: str) -> str:
+    return html[html.index('<ol class="results"') : html.index("</ol>")]
+
+
+def test_catalogue_text_on_a_card_is_escaped(world: dict, client: Client) -> None:
+    service = world["eropalvelut"]
+    SupportService.objects.filter(pk=service.pk).update(
+        name_fi='Eropalvelut <script>alert("x")</script> & muut'
+    )
+    html = results(client.get("/fi/search/?q=eroneuvoja").content.decode())
+    assert "<script>" not in html
+    assert "Eropalvelut &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; muut" in html
+
+
+def test_card_links_keep_the_support_list_and_toggle_the_service(
+    world: dict, client: Client
+) -> None:
+    service, other = world["eropalvelut"], world["parisuhdeneuvonta"]
+    html = results(client.get(f"/fi/search/?q=eroneuvoja&list={other.pk}").content.decode())
+    assert f'href="/fi/services/{service.pk}/?list={other.pk}"' in html
+    toggle = re.search(rf'id="list-{service.pk}">\s*<a class="[^"]+" href="([^"]+)"', html)
+    assert toggle is not None
+    assert (
+        toggle[1] == f"/fi/search/?q=eroneuvoja&amp;list={other.pk},{service.pk}#list-{service.pk}"
+    )
+    assert "Lisää tukilistalle" in html  # translated in the Jinja2 template too
+
+    html = results(client.get(f"/fi/search/?list={service.pk}&q=eroneuvoja").content.decode())
+    assert "Poista tukilistalta" in html
+    assert f'href="/fi/search/?q=eroneuvoja#list-{service.pk}"' in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "q=ero",
+        "list=5",
+        "list=5,7&q=ero",
+        "q=ero&list=5&place=50100&channel=CHAT&channel=PHONE",
+        "q=%C3%A4iti+%26+is%C3%A4&page=2",
+        "list=",
+    ],
+)
+@pytest.mark.parametrize("service_id", [5, 9])
+def test_toggle_links_are_those_of_with_list(query: str, service_id: int) -> None:
+    """The page's links are worked out once per page (``ToggleLinks``) and must be the
+    links ``with_list`` makes for one service."""
+    request = RequestFactory().get(f"/fi/search/?{query}")
+    support_list = parse_support_list(request.GET.get("list"))
+    expected = with_list(QueryDict(query), support_list.toggled(service_id))
+    assert ToggleLinks(request, support_list)(service_id) == (
+        f"/fi/search/{expected}#list-{service_id}"
+    )
