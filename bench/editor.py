@@ -12,7 +12,9 @@
 3. Each round, over HTTP as the coordinator: opens the edit page, changes the name and the
    target group and presses "Save and publish". It times the POST (the save: validation, the
    write path, the history, the search index), then polls until the public search finds the
-   new name and until the stored coverage of Mikkeli shows the new target group.
+   new name and until the stored coverage of Mikkeli shows the new target group. Searches
+   and four saves come first, not counted: the first search of a gunicorn worker loads the
+   index snapshot and its first save what a long-running process has long loaded.
 4. Between rounds it times ``GET /healthz`` on the same server: the baseline.
 
 Targets (issue "Staff curation"): save p95 under 300 ms; search and coverage reflect a save
@@ -40,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 PYTHON = sys.executable
 SAVE_P95_TARGET_MS = 300
 FRESH_TARGET_S = 2.0
+WARM_UP_SAVES = 4
 MIKKELI = "491"
 
 
@@ -257,12 +260,16 @@ def run_rounds(port: int, prepared: dict, rounds: int) -> None:
     status, page, _ = staff.request("GET", edit_path)
     if status != 200:
         sys.exit(f"The edit page answered {status}; is the coordinator signed in?")
-    for _ in range(5):  # warm up both workers
+    for _ in range(6):  # warm up both workers: the first search loads the index snapshot
         public.request("GET", "/healthz")
+        public.request("GET", "/fi/search/?q=penkki")
         staff.request("GET", edit_path)
 
     saves, healthz, to_search, to_coverage = [], [], [], []
-    for number in range(1, rounds + 1):
+    # The first saves of each gunicorn worker (which of the two answers is the kernel's
+    # choice) load what a long-running process has loaded long ago; not counted, but shown.
+    warm_up: list[tuple[float, float, float]] = []
+    for number in range(1 - WARM_UP_SAVES, rounds + 1):
         status, page, _ = staff.request("GET", edit_path)
         fields = form_fields(page)
         word = f"penkki{number:03d}x"
@@ -300,6 +307,10 @@ def run_rounds(port: int, prepared: dict, rounds: int) -> None:
                 if version > version_before and children > 0:
                     covered_at = time.perf_counter() - saved
             time.sleep(0.02)
+        if number <= 0:
+            warm_up.append(((saved - started) * 1000, found_at, covered_at))
+            saves.pop()
+            continue
         to_search.append(found_at)
         to_coverage.append(covered_at)
         for _ in range(10):
@@ -329,6 +340,17 @@ def run_rounds(port: int, prepared: dict, rounds: int) -> None:
         f"(target < {FRESH_TARGET_S:.0f} s: "
         f"{'met' if max(worst_search, worst_coverage) < FRESH_TARGET_S else 'NOT met'})"
     )
+    print(
+        "  warm-up saves, not counted (save, found, recomputed): "
+        + "; ".join(f"{a:.0f} ms, {b * 1000:.0f} ms, {c * 1000:.0f} ms" for a, b, c in warm_up)
+    )
+    rounds_by_time = sorted(
+        zip(range(1, rounds + 1), saves, to_search, to_coverage, strict=True),
+        key=lambda timed: -max(timed[1] / 1000, timed[2], timed[3]),
+    )
+    print("  slowest rounds (round: save, found, recomputed):")
+    for number, save, found, covered in rounds_by_time[:3]:
+        print(f"    {number}: {save:.0f} ms, {found * 1000:.0f} ms, {covered * 1000:.0f} ms")
 
 
 if __name__ == "__main__":
