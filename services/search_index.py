@@ -53,7 +53,7 @@ import numpy as np
 import snowballstemmer
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -1376,6 +1376,20 @@ def current_snapshot(version: str | None = None) -> Snapshot:
         snapshot = load_snapshot(version, sequence)
         _current = snapshot
         return snapshot
+
+
+def warm_up() -> None:
+    """Load this process's index before it answers anyone (``perhekeskus/gunicorn_config.py``):
+    the first search of a new web process (after a deploy, or each time gunicorn replaces a
+    worker) would wait for it, about 2 s on 20,000 services. A database that cannot be
+    read yet (not running, not migrated) is left to the first search."""
+    try:
+        snapshot = current_snapshot()
+    except DatabaseError:
+        logger.warning("The search index was not loaded at start; the first search will load it",
+                       exc_info=True)  # fmt: skip
+        return
+    logger.info("Search index in memory before the first request: %d services", len(snapshot.ids))
 
 
 def _version_row() -> tuple[str, int]:

@@ -105,3 +105,33 @@ def test_the_rebuild_task_runs_in_process(world: dict) -> None:
     from services.tasks import rebuild_search_index_task
 
     assert rebuild_search_index_task.delay().get() == len(world) - 2
+
+
+def test_a_web_process_loads_the_index_before_its_first_search(
+    world: dict, django_assert_num_queries: Callable
+) -> None:
+    from services import search_index
+
+    search_index._current = None
+    search_index.warm_up()
+    assert search_index._current is not None
+
+    with django_assert_num_queries(1):  # the version only: the index is already in memory
+        search_index.current_snapshot()
+
+
+def test_an_unreadable_database_at_start_is_left_to_the_first_search(
+    world: dict, caplog: pytest.LogCaptureFixture
+) -> None:
+    from django.db import connection
+
+    from services import search_index
+
+    search_index._current = None
+    with connection.cursor() as cursor:  # rolled back with the test's transaction
+        if connection.vendor == "postgresql":  # no deferred checks pending on the table
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(f"DROP TABLE {SearchIndexEntry._meta.db_table}")
+    search_index.warm_up()
+    assert search_index._current is None
+    assert "first search will load it" in caplog.text
