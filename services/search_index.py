@@ -256,14 +256,19 @@ _SHARED_HEAD_RE = re.compile(r"([^\W\d_]+)-\s+(?:ja|tai|sekä|och|eller|and|or)\
 
 
 def shared_heads(text: str) -> list[str]:
-    """Compounds a Finnish text writes with a hyphen for a shared head: *äitiys- ja
-    lastenneuvola* → *äitiysneuvola*; *mödra- och barnrådgivningen* is left to the
-    infix rules."""
+    """Compounds a text writes with a hyphen for a shared head. Finnish, by the second word's
+    parts: *äitiys- ja lastenneuvola* → *äitiysneuvola*. A second word the analyser does not
+    know (Swedish, English) gives the first word with each of its possible heads:
+    *mödra- och barnrådgivningen* → *mödrarådgivningen* among *mödranrådgivningen*,
+    *mödraådgivningen* …, which no one searches for (and which hold no letters the two words
+    do not)."""
     found = []
     for first, second in _SHARED_HEAD_RE.findall(text):
         pieces = analyse(second.casefold()).part_forms
         if pieces:
             found.append(first + pieces[0][-1][0])
+        else:
+            found += [first + second[cut:] for cut in range(3, len(second) - SPLIT_MIN + 1)]
     return found
 
 

@@ -1,8 +1,8 @@
 """A floor under the search's relevance on the judged query set (``tests/search/judged.py``).
 
 The figures ``./dev bench relevance`` prints, computed here on the example catalogue: relevance
-cannot silently regress. Measured when the floor was set (issue 11): zero-result rate 0.000,
-hit@5 0.994, MRR 0.970, nDCG@10 0.914; before issue 11 the search scored 0.274, 0.691, 0.663
+cannot silently regress. Measured when the floor was last raised (issue 11): zero-result rate
+0.000, hit@5 0.994, MRR 0.967, nDCG@10 0.919; before issue 11 the search scored 0.274, 0.691, 0.663
 and 0.591. Raise the floor when the search gets better; lower it only on purpose, saying why.
 """
 
@@ -24,7 +24,7 @@ from tests.search.judged import JUDGED, Figures, Judged, evaluate
 
 pytestmark = pytest.mark.django_db
 
-FLOOR = {"hit@5": 0.97, "MRR": 0.94, "nDCG@10": 0.89}
+FLOOR = {"hit@5": 0.97, "MRR": 0.94, "nDCG@10": 0.90}
 TODAY = dt.date(2026, 3, 2)
 
 

@@ -64,3 +64,21 @@ def test_index_columns_hold_sorted_terms_between_spaces() -> None:
     column = joined(text_terms(["Eropalvelut", None, "Ero"]))
     assert column.startswith(" ") and column.endswith(" ")
     assert " ero " in column and " eropalvelut " in column
+
+
+@pytest.mark.parametrize(
+    ("text", "compound", "not_indexed"),
+    [
+        # Finnish: the second word's head, by Voikko's parts.
+        ("Äitiys- ja lastenneuvola", "äitiysneuvola", "äitiyslastenneuvola"),
+        # Swedish, which Voikko does not know: each possible head of the second word.
+        ("Mödra- och barnrådgivningen", "mödrarådgivning", "mödrabarnrådgivning"),
+        ("Social- och hälsostationen", "socialstation", "socialhälsostation"),
+    ],
+)
+def test_a_hyphen_for_a_shared_head_indexes_the_first_compound_whole(
+    text: str, compound: str, not_indexed: str
+) -> None:
+    terms = text_terms([text])
+    assert fold(compound) in terms
+    assert fold(not_indexed) not in terms
