@@ -518,6 +518,9 @@ class Slot:
     quality: float = 1.0  # less than 1 for a corrected word
     concepts: dict[str, frozenset[str]] = field(default_factory=dict)  # facet -> codes
     parts: tuple[Lookup, ...] = ()  # a compound read in parts
+    # A word read for a lexicon phrase: its concepts' weight, plus its own matches (at its
+    # ``quality``) to tell the services of the concept apart.
+    phrase: bool = False
 
 
 @dataclass
@@ -792,7 +795,9 @@ class Snapshot:
         weight = np.zeros(n, dtype=np.float64)
         if slot.lookup is not None:
             weight = self.lookup_scores(slot.lookup) * slot.quality
-        if slot.concepts:
+        if slot.concepts and slot.phrase:
+            weight = weight + self.concept_scores(slot.concepts)
+        elif slot.concepts:
             weight = np.maximum(weight, self.concept_scores(slot.concepts))
         share = (weight > 0).astype(np.float64)
         part_idf: list[float] = []

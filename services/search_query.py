@@ -5,7 +5,9 @@ per word (stop words and one-letter words aside):
 
 1. the word itself: its variants and Voikko base forms;
 2. the lexicon's concepts: *avioero* → separation, *isille* → fathers (phrases too: *väkivalta
-   kotona*); the services classified under them match the word;
+   kotona*); the services classified under them match the word; a word read for a phrase
+   adds a share of its own matches to the concept's weight (*emme saa lasta* is no search
+   for *lapsi*, but *riita lasten asioista* still puts *eroriidat* first);
 3. a compound that matches nothing as a whole is read in parts: Voikko's runs of parts
    (*parisuhdeongelmat* → *parisuhde* + *ongelma*), else two terms of the index vocabulary
    (*familjerådgivning* → *familje* + *rådgivning*);
@@ -34,6 +36,10 @@ from services.spelling import Speller
 
 # A corrected word's matches count this share of a word matched as typed.
 SPELLING_QUALITY = 0.9
+# A word of a lexicon phrase (*emme saa lasta* → infertility) is read for the phrase: the
+# concept's weight plus this share of its own matches (*lasta* is in many names), which tells
+# the services of the concept apart (``Slot.phrase``).
+PHRASE_WORD_QUALITY = 0.25
 
 
 @dataclass
@@ -67,12 +73,15 @@ def speller(snapshot: Snapshot) -> Speller:
     return found
 
 
-def _concepts_of(words: list[str]) -> list[dict[str, set[str]]]:
-    """Per word, the concepts (facet -> codes) the lexicon lists it under."""
-    result: list[dict[str, set[str]]] = [{} for _ in words]
+def _concepts_of(words: list[str]) -> list[tuple[dict[str, set[str]], bool]]:
+    """Per word, the concepts (facet -> codes) the lexicon lists it under, and whether a
+    phrase of several words covers it."""
+    result: list[tuple[dict[str, set[str]], bool]] = [({}, False) for _ in words]
     for entry, positions in lexicon().matches(words):
         for position in positions:
-            result[position].setdefault(entry.kind, set()).add(entry.code)
+            concepts, in_phrase = result[position]
+            concepts.setdefault(entry.kind, set()).add(entry.code)
+            result[position] = (concepts, in_phrase or len(positions) > 1)
     return result
 
 
@@ -95,10 +104,10 @@ def plan_query(text: str, snapshot: Snapshot, *, exact: bool = False) -> QueryPl
     plan = QueryPlan()
     looked_up = query_words(text)
     typed = [word.word for word in looked_up]
-    concepts = [{} for _ in typed] if exact else _concepts_of(typed)
-    for word, word_concepts in zip(looked_up, concepts, strict=True):
+    concepts = [({}, False) for _ in typed] if exact else _concepts_of(typed)
+    for word, (word_concepts, in_phrase) in zip(looked_up, concepts, strict=True):
         lookup = Lookup.of(word)
-        quality = 1.0
+        quality = PHRASE_WORD_QUALITY if in_phrase else 1.0
         parts: tuple[Lookup, ...] = ()
         if not snapshot.finds(lookup):
             parts = _parts(snapshot, word.word)
@@ -108,11 +117,11 @@ def plan_query(text: str, snapshot: Snapshot, *, exact: bool = False) -> QueryPl
                     plan.corrections.append((word.word, corrected))
                     lookup = Lookup.of(query_word(corrected))
                     quality = SPELLING_QUALITY
-                    word_concepts = _concepts_of([corrected])[0]
+                    word_concepts = _concepts_of([corrected])[0][0]
                     if not snapshot.finds(lookup):
                         parts = _parts(snapshot, corrected)
         frozen = {facet: frozenset(codes) for facet, codes in word_concepts.items()}
-        slot = Slot(word.word, lookup, quality, frozen, parts)
+        slot = Slot(word.word, lookup, quality, frozen, parts, phrase=in_phrase)
         if not (snapshot.finds(lookup) or parts or snapshot.any_classified(frozen)):
             plan.unmatched.append(word.word)
             continue
