@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from django.db.models import (
     Case,
     Exists,
@@ -30,12 +31,14 @@ from django.db.models import (
     Value,
     When,
 )
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from services import availability
 from services.models import (
+    EXAMPLE_SOURCES,
     ContactPoint,
     Location,
     Municipality,
@@ -192,15 +195,83 @@ class SearchRequest:
         )
 
 
-# What a result card shows of a service; other fields are read on demand (one query each).
+# What a result card shows of a service, read as plain values (``CardService``).
 HIT_FIELDS = [
+    "pk",
     "source",
-    "status",
-    "is_nationwide",
     *(f"{name}_{language}" for name in ("name", "summary") for language in LANGUAGES),
+    "organisation_id",
     *(f"organisation__name_{language}" for language in LANGUAGES),
+    "tier_id",
     *(f"tier__name_{language}" for language in LANGUAGES),
 ]
+
+
+def _in_page_language(texts: Mapping[str, str | None]) -> str:
+    """The text in the page's language, else in the first of fi, sv, en that has one: the
+    fallback modeltranslation gives the models' own fields."""
+    active = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    if text := texts.get(active):
+        return text
+    for language in settings.MODELTRANSLATION_FALLBACK_LANGUAGES:
+        if text := texts.get(language):
+            return text
+    return ""
+
+
+class Named:
+    """A tier or organisation as a result card shows it: ``name`` and ``name_<language>``."""
+
+    def __init__(self, pk: object, names: dict[str, str | None]) -> None:
+        self.pk = self.code = pk
+        self.names = names
+        for language, text in names.items():
+            setattr(self, f"name_{language}", text)
+
+    @property
+    def name(self) -> str:
+        return _in_page_language(self.names)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CardService:
+    """A published service as a result card shows it, from one row of plain values: a page
+    of results builds no model instances. The texts fall back across languages as the
+    model's fields do (``name``, ``summary``; ``name_fi`` … for the ``lang`` attribute)."""
+
+    def __init__(self, row: dict[str, Any]) -> None:
+        self.pk = self.id = row["pk"]
+        self.source = row["source"]
+        self.names = {language: row[f"name_{language}"] for language in LANGUAGES}
+        self.summaries = {language: row[f"summary_{language}"] for language in LANGUAGES}
+        for language in LANGUAGES:
+            setattr(self, f"name_{language}", self.names[language])
+            setattr(self, f"summary_{language}", self.summaries[language])
+        self.organisation = Named(
+            row["organisation_id"],
+            {language: row[f"organisation__name_{language}"] for language in LANGUAGES},
+        )
+        self.tier = Named(
+            row["tier_id"], {language: row[f"tier__name_{language}"] for language in LANGUAGES}
+        )
+        self.first_phone = row["first_phone"]
+
+    @property
+    def name(self) -> str:
+        return _in_page_language(self.names)
+
+    @property
+    def summary(self) -> str:
+        return _in_page_language(self.summaries)
+
+    @property
+    def is_example(self) -> bool:
+        return self.source in EXAMPLE_SOURCES
+
+    def get_absolute_url(self) -> str:
+        return reverse("services:service_detail", args=[self.pk])
 
 
 @dataclass
@@ -210,7 +281,7 @@ class Hit:
     labels in the active language (from the index, so that a page of results costs no
     queries for them)."""
 
-    service: SupportService
+    service: CardService
     distance_km: float | None = None
     remote_for: Municipality | None = None
     channels: list[str] = field(default_factory=list)
@@ -510,13 +581,13 @@ def run_search(request: SearchRequest, *, per_page: int = PER_PAGE) -> SearchRes
         service=OuterRef("pk"), kind=ContactPoint.Kind.PHONE
     ).order_by("order", "pk")
     services = {
-        service.pk: service
-        for service in SupportService.objects.published()
+        row["pk"]: CardService(row)
+        for row in SupportService.objects.published()
+        .rewrite(False)
         .filter(pk__in=service_ids)
-        .select_related("tier", "organisation")
-        .only(*HIT_FIELDS)
         # The call button's number, in the same query.
         .annotate(first_phone=Subquery(first_phone.values("value")[:1]))
+        .values(*HIT_FIELDS, "first_phone")
     }
     hits = []
     for position, row, service_id in zip(page_positions, page_rows, service_ids, strict=True):

@@ -111,4 +111,4 @@ def test_an_odd_query_still_finds_what_its_words_say(world: dict) -> None:
     from services.search import run_search
 
     found = run_search(parse_search({"q": "😀 väkivalta 🙏 שלום"})).hits
-    assert found and found[0].service == world["nettiturvakoti"]
+    assert found and found[0].service.pk == world["nettiturvakoti"].pk

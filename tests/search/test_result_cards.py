@@ -69,3 +69,33 @@ def test_toggle_links_are_those_of_with_list(query: str, service_id: int) -> Non
     assert ToggleLinks(request, support_list)(service_id) == (
         f"/fi/search/{expected}#list-{service_id}"
     )
+
+
+def test_a_card_shows_each_text_in_the_language_the_model_would(world: dict) -> None:
+    """``CardService`` (plain values, no model instances) falls back across languages as
+    the models' translated fields do, for every service, in every page language."""
+    from django.utils import translation
+
+    from services.search import parse_search, run_search
+
+    SupportService.objects.filter(pk=world["eropalvelut"].pk).update(
+        name_sv="", summary_sv="", summary_fi="", summary_en="Only in English"
+    )
+    for language in ("fi", "sv", "en"):
+        with translation.override(language):
+            hits = run_search(parse_search({}), per_page=100).hits
+            assert hits
+            models = SupportService.objects.select_related("organisation", "tier").in_bulk(
+                [hit.service.pk for hit in hits]
+            )
+            for hit in hits:
+                card, model = hit.service, models[hit.service.pk]
+                shown = (card.name, card.summary, card.organisation.name, card.tier.name)
+                assert shown == (
+                    model.name,
+                    model.summary or "",
+                    model.organisation.name,
+                    model.tier.name,
+                ), (language, model.pk)
+                assert card.is_example == model.is_example
+                assert card.get_absolute_url() == model.get_absolute_url()
