@@ -207,10 +207,9 @@ HIT_FIELDS = [
 ]
 
 
-def _in_page_language(texts: Mapping[str, str | None]) -> str:
-    """The text in the page's language, else in the first of fi, sv, en that has one: the
+def _in_language(texts: Mapping[str, str | None], active: str) -> str:
+    """The text in the ``active`` language, else in the first of fi, sv, en that has one: the
     fallback modeltranslation gives the models' own fields."""
-    active = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
     if text := texts.get(active):
         return text
     for language in settings.MODELTRANSLATION_FALLBACK_LANGUAGES:
@@ -222,15 +221,11 @@ def _in_page_language(texts: Mapping[str, str | None]) -> str:
 class Named:
     """A tier or organisation as a result card shows it: ``name`` and ``name_<language>``."""
 
-    def __init__(self, pk: object, names: dict[str, str | None]) -> None:
+    def __init__(self, pk: object, names: dict[str, str | None], active: str) -> None:
         self.pk = self.code = pk
-        self.names = names
         for language, text in names.items():
             setattr(self, f"name_{language}", text)
-
-    @property
-    def name(self) -> str:
-        return _in_page_language(self.names)
+        self.name = _in_language(names, active)
 
     def __str__(self) -> str:
         return self.name
@@ -239,32 +234,30 @@ class Named:
 class CardService:
     """A published service as a result card shows it, from one row of plain values: a page
     of results builds no model instances. The texts fall back across languages as the
-    model's fields do (``name``, ``summary``; ``name_fi`` … for the ``lang`` attribute)."""
+    model's fields do (``name``, ``summary`` in the page's language ``active``; ``name_fi`` …
+    for the ``lang`` attribute)."""
 
-    def __init__(self, row: dict[str, Any]) -> None:
+    def __init__(self, row: dict[str, Any], active: str) -> None:
         self.pk = self.id = row["pk"]
         self.source = row["source"]
-        self.names = {language: row[f"name_{language}"] for language in LANGUAGES}
-        self.summaries = {language: row[f"summary_{language}"] for language in LANGUAGES}
+        names = {language: row[f"name_{language}"] for language in LANGUAGES}
+        summaries = {language: row[f"summary_{language}"] for language in LANGUAGES}
         for language in LANGUAGES:
-            setattr(self, f"name_{language}", self.names[language])
-            setattr(self, f"summary_{language}", self.summaries[language])
+            setattr(self, f"name_{language}", names[language])
+            setattr(self, f"summary_{language}", summaries[language])
+        self.name = _in_language(names, active)
+        self.summary = _in_language(summaries, active)
         self.organisation = Named(
             row["organisation_id"],
             {language: row[f"organisation__name_{language}"] for language in LANGUAGES},
+            active,
         )
         self.tier = Named(
-            row["tier_id"], {language: row[f"tier__name_{language}"] for language in LANGUAGES}
+            row["tier_id"],
+            {language: row[f"tier__name_{language}"] for language in LANGUAGES},
+            active,
         )
         self.first_phone = row["first_phone"]
-
-    @property
-    def name(self) -> str:
-        return _in_page_language(self.names)
-
-    @property
-    def summary(self) -> str:
-        return _in_page_language(self.summaries)
 
     @property
     def is_example(self) -> bool:
@@ -581,7 +574,7 @@ def run_search(request: SearchRequest, *, per_page: int = PER_PAGE) -> SearchRes
         service=OuterRef("pk"), kind=ContactPoint.Kind.PHONE
     ).order_by("order", "pk")
     services = {
-        row["pk"]: CardService(row)
+        row["pk"]: CardService(row, language)
         for row in SupportService.objects.published()
         .rewrite(False)
         .filter(pk__in=service_ids)
