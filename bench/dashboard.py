@@ -157,6 +157,7 @@ def main() -> None:
             [
                 gunicorn,
                 "perhekeskus.wsgi:application",
+                "--config=python:perhekeskus.gunicorn_config",  # as ./dev serve web
                 f"--bind=127.0.0.1:{port}",
                 f"--workers={options.workers}",
                 "--log-level=warning",

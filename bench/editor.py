@@ -12,9 +12,9 @@
 3. Each round, over HTTP as the coordinator: opens the edit page, changes the name and the
    target group and presses "Save and publish". It times the POST (the save: validation, the
    write path, the history, the search index), then polls until the public search finds the
-   new name and until the stored coverage of Mikkeli shows the new target group. Searches
-   and four saves come first, not counted: the first search of a gunicorn worker loads the
-   index snapshot and its first save what a long-running process has long loaded.
+   new name and until the stored coverage of Mikkeli shows the new target group. Four saves
+   come first, not counted: a gunicorn worker's first save loads what a long-running process
+   has long loaded (its search index is loaded at start, as under ``./dev serve web``).
 4. Between rounds it times ``GET /healthz`` on the same server: the baseline.
 
 Targets (issue "Staff curation"): save p95 under 300 ms; search and coverage reflect a save
@@ -214,6 +214,7 @@ def main() -> None:
         [
             gunicorn,
             "perhekeskus.wsgi:application",
+            "--config=python:perhekeskus.gunicorn_config",  # as ./dev serve web
             f"--bind=127.0.0.1:{port}",
             "--workers=2",
             "--log-level=warning",
@@ -260,7 +261,7 @@ def run_rounds(port: int, prepared: dict, rounds: int) -> None:
     status, page, _ = staff.request("GET", edit_path)
     if status != 200:
         sys.exit(f"The edit page answered {status}; is the coordinator signed in?")
-    for _ in range(6):  # warm up both workers: the first search loads the index snapshot
+    for _ in range(6):  # both workers answer once
         public.request("GET", "/healthz")
         public.request("GET", "/fi/search/?q=penkki")
         staff.request("GET", edit_path)

@@ -113,6 +113,7 @@ def start_server(env: dict[str, str], port: int, workers: int, threads: int) -> 
         [
             gunicorn,
             "perhekeskus.wsgi:application",
+            "--config=python:perhekeskus.gunicorn_config",  # as ./dev serve web
             f"--bind=127.0.0.1:{port}",
             f"--workers={workers}",
             "--worker-class=gthread",
