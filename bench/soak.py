@@ -20,9 +20,11 @@ All traffic goes to 127.0.0.1; the loops stop at the deadline.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import random
+import re
 import statistics
 import sys
 import threading
@@ -79,14 +81,31 @@ def memory(stack: Any) -> dict[str, int]:
     return found
 
 
+# Requests at least this slow are listed with when they started, beside the moments gunicorn
+# started a new worker, so that a slow moment can be told from a worker's boot.
+SLOW_SECONDS = 0.5
+
+
+def worker_boots(log: str) -> list[float]:
+    """Wall-clock times at which gunicorn booted a worker, from its log."""
+    found = []
+    for line in log.splitlines():
+        match = re.match(r"\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) ([+-]\d{4})\].*Booting worker", line)
+        if match:
+            moment = dt.datetime.strptime(" ".join(match.groups()), "%Y-%m-%d %H:%M:%S %z")
+            found.append(moment.timestamp())
+    return found
+
+
 class Recorder:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.times: dict[str, list[float]] = defaultdict(list)
         self.errors: dict[str, list[str]] = defaultdict(list)
+        self.slow: list[tuple[float, str, float]] = []  # (wall clock at the start, kind, s)
 
     def timed(self, kind: str, call: Any, expect: tuple[int, ...] = (200,)) -> Any:
-        started = time.monotonic()
+        started, wall = time.monotonic(), time.time()
         try:
             answer = call()
         except Exception as error:  # noqa: BLE001 - every failure is counted and named
@@ -96,6 +115,8 @@ class Recorder:
         seconds = time.monotonic() - started
         with self.lock:
             self.times[kind].append(seconds)
+            if seconds >= SLOW_SECONDS:
+                self.slow.append((wall, kind, seconds))
             if answer.status_code not in expect:
                 self.errors[kind].append(f"HTTP {answer.status_code} {answer.url}")
         return answer
@@ -275,6 +296,8 @@ def main() -> int:
         elapsed = time.monotonic() - began
         ended_memory = memory(stack)
         worker_log = stack.processes["worker"].output()
+        boots = worker_boots(stack.processes["web"].output())
+        began_wall = time.time() - (time.monotonic() - began)
         recomputations = worker_log.count("mapping.tasks.recompute_coverage_task[") // 2
 
     rows = []
@@ -305,6 +328,13 @@ def main() -> int:
         start, end = started_memory.get(name), ended_memory.get(name)
         shown = [f"{value / 1024**2:7.1f}MB" if value else "      (—)" for value in (start, end)]
         print(f"{name:34} {shown[0]:>9} {shown[1]:>9}")
+    slow = sorted(record.slow)
+    print(
+        f"\n{len(slow)} requests took {SLOW_SECONDS} s or more; gunicorn booted a worker at "
+        + (", ".join(f"{at - began_wall:+.0f} s" for at in boots if at >= began_wall) or "no time")
+    )
+    for at, kind, seconds in slow[:20]:
+        print(f"  {at - began_wall:+7.1f} s  {kind:32} {seconds:5.2f} s")
     for kind, found in record.errors.items():
         for message in found[:5]:
             print(f"ERROR {kind}: {message}")
