@@ -251,10 +251,19 @@ def _time_field(label: str) -> forms.TimeField:
     )
 
 
+def _in_years(value: dt.date | dt.datetime | None) -> None:
+    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValidationError(
+            _("Enter a date between %(first)d and %(last)d."),
+            params={"first": FIRST_YEAR, "last": LAST_YEAR},
+        )
+
+
 def _date_field(label: str) -> forms.DateField:
     return forms.DateField(
         label=label,
         required=False,
+        validators=[_in_years],
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
 
@@ -263,6 +272,7 @@ def _datetime_field(label: str) -> forms.DateTimeField:
     return forms.DateTimeField(
         label=label,
         required=False,
+        validators=[_in_years],
         widget=forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"}),
     )
 
@@ -271,14 +281,6 @@ def _count_field(label: str, help_text: str = "") -> forms.Field:
     return forms.IntegerField(
         label=label, help_text=help_text, required=False, min_value=0, max_value=MAX_POSITIVE_INT
     )
-
-
-def _in_years(value: dt.date | dt.datetime | None) -> None:
-    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
-        raise ValidationError(
-            _("Enter a date between %(first)d and %(last)d."),
-            params={"first": FIRST_YEAR, "last": LAST_YEAR},
-        )
 
 
 def _empty(model: type[models.Model], name: str, before: Any = None) -> Any:
@@ -663,16 +665,6 @@ class ExceptionForm(EditorForm):
 
     def text_groups(self) -> list[TextGroup]:
         return self.translated("note")
-
-    def clean_start_date(self) -> dt.date | None:
-        value = self.cleaned_data.get("start_date")
-        _in_years(value)
-        return value
-
-    def clean_end_date(self) -> dt.date | None:
-        value = self.cleaned_data.get("end_date")
-        _in_years(value)
-        return value
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -1081,16 +1073,6 @@ class SessionForm(RowForm):
 
     def title(self) -> str:
         return str(self.initial.get("title_fi") or "")
-
-    def clean_starts_at(self) -> dt.datetime | None:
-        value = self.cleaned_data.get("starts_at")
-        _in_years(value)
-        return value
-
-    def clean_ends_at(self) -> dt.datetime | None:
-        value = self.cleaned_data.get("ends_at")
-        _in_years(value)
-        return value
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
