@@ -11,10 +11,11 @@ from django.utils import translation
 
 from accounts.models import User
 from services import catalogue, review
-from services.catalogue.documents import empty_document, service_document
+from services.catalogue.documents import service_document
 from services.models import Organisation, ServiceRevision, SupportService
 from tests.cast import make_user, sign_in
 from tests.factories import OrganisationFactory
+from tests.staff.history_world import family_counselling
 
 
 @pytest.fixture
@@ -30,34 +31,6 @@ def editor(organisation: Organisation) -> User:
 @pytest.fixture
 def coordinator(db: None) -> User:
     return make_user("kaisa", counties=["12"])
-
-
-def family_counselling(*, organisation: Organisation, editor: User) -> SupportService:
-    """Perheneuvola at Hallituskatu 3, Mikkeli: created by its editor, then published."""
-    document = empty_document(
-        organisation=organisation.pk,
-        name_fi="Perheneuvola",
-        summary_fi="Tukea vanhemmille.",
-        tier="UNIVERSAL_INDIVIDUAL",
-    )
-    document["links"]["area_municipalities"] = ["491"]
-    document["locations"] = [
-        {
-            "id": None,
-            "fields": {
-                "street_address_fi": "Hallituskatu 3",
-                "postal_code": "50100",
-                "municipality": "491",
-                "latitude": 61.6886,
-                "longitude": 27.2723,
-            },
-            "hours": [[0, "08:00", "16:00"]],
-            "exceptions": [],
-        }
-    ]
-    service = catalogue.save_document(user=editor, document=document)
-    catalogue.publish(user=None, services=[service])
-    return SupportService.objects.get(pk=service.pk)
 
 
 def move(*, service: SupportService, editor: User, reviewer: User, street: str) -> None:

@@ -13,12 +13,12 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from services import catalogue, review
+from services import review
 from services.catalogue import history
-from services.catalogue.documents import empty_document
 from services.models import Location, Organisation, ServiceRevision, SupportService
 from tests.cast import make_user, sign_in
 from tests.factories import OrganisationFactory
+from tests.staff.history_world import family_counselling
 
 
 @pytest.fixture
@@ -34,37 +34,6 @@ def editor(organisation: Organisation) -> User:
 @pytest.fixture
 def coordinator(db: None) -> User:
     return make_user("kaisa", counties=["12"])
-
-
-def family_counselling(
-    *, organisation: Organisation, editor: User, publish: bool = True
-) -> SupportService:
-    """Perheneuvola at Hallituskatu 3, Mikkeli."""
-    document = empty_document(
-        organisation=organisation.pk,
-        name_fi="Perheneuvola",
-        summary_fi="Tukea vanhemmille.",
-        tier="UNIVERSAL_INDIVIDUAL",
-    )
-    document["links"]["area_municipalities"] = ["491"]
-    document["locations"] = [
-        {
-            "id": None,
-            "fields": {
-                "street_address_fi": "Hallituskatu 3",
-                "postal_code": "50100",
-                "municipality": "491",
-                "latitude": 61.6886,
-                "longitude": 27.2723,
-            },
-            "hours": [[0, "08:00", "16:00"]],
-            "exceptions": [],
-        }
-    ]
-    service = catalogue.save_document(user=editor, document=document)
-    if publish:
-        catalogue.publish(user=None, services=[service])
-    return SupportService.objects.get(pk=service.pk)
 
 
 def move_location(*, service: SupportService, editor: User, reviewer: User | None) -> None:
