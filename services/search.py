@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from django.conf import settings
 from django.db.models import (
     Case,
     Exists,
@@ -61,6 +60,7 @@ from services.search_index import (
     query_words,
 )
 from services.search_query import QueryPlan, plan_query
+from services.templatetags.text_language import fallback_language
 
 PER_PAGE = 20
 # A service with no service point and no remote channel: its place counts this much.
@@ -208,14 +208,9 @@ HIT_FIELDS = [
 
 
 def _in_language(texts: Mapping[str, str | None], active: str) -> str:
-    """The text in the ``active`` language, else in the first of fi, sv, en that has one: the
-    fallback modeltranslation gives the models' own fields."""
-    if text := texts.get(active):
-        return text
-    for language in settings.MODELTRANSLATION_FALLBACK_LANGUAGES:
-        if text := texts.get(language):
-            return text
-    return ""
+    """The text shown on a page in ``active``, falling back as the models' fields do."""
+    language = fallback_language(texts.get, active)
+    return (texts[language] or "") if language else ""
 
 
 class Named:

@@ -7,6 +7,8 @@ Swedish voice unless the element says ``lang="fi"``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django import template
 from django.conf import settings
 from django.utils.html import format_html
@@ -16,13 +18,20 @@ from django.utils.translation import get_language
 register = template.Library()
 
 
+def fallback_language(has_text: Callable[[str], object], active: str) -> str | None:
+    """The language a translated text is shown in on a page in ``active``: that language if
+    it has a text (``has_text(language)``), else the first of the fallback languages that has
+    one, as modeltranslation falls back; None if none has."""
+    for language in (active, *settings.MODELTRANSLATION_FALLBACK_LANGUAGES):
+        if has_text(language):
+            return language
+    return None
+
+
 def shown_language(obj: object, field: str) -> str | None:
     """The language whose text ``obj.<field>`` shows on the current page, or None if none."""
     active = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
-    for language in (active, *settings.MODELTRANSLATION_FALLBACK_LANGUAGES):
-        if getattr(obj, f"{field}_{language}", None):
-            return language
-    return None
+    return fallback_language(lambda language: getattr(obj, f"{field}_{language}", None), active)
 
 
 @register.filter
