@@ -36,6 +36,7 @@ from accounts.permissions import (
 )
 from services import filters, serializers
 from services.codes import service_codes
+from services.id_queries import ValuesByIds
 from services.models import (
     Attribute,
     Channel,
@@ -187,6 +188,17 @@ def hours_prefetches() -> tuple[str, str]:
     return ("opening_hours", "opening_hours_exceptions")
 
 
+# The columns of the services ``ids`` their documents show.
+service_rows = ValuesByIds(
+    SupportService,
+    lambda ids: (
+        SupportService.objects.rewrite(False)
+        .filter(pk__in=ids)
+        .values(*serializers.SERVICE_COLUMNS)
+    ),
+)
+
+
 class ServiceViewSet(ReadOnlyViewSet):
     """Support services (published ones unless you are staff), with their service points and
     contact points. Filters as in the public search."""
@@ -221,12 +233,7 @@ class ServiceViewSet(ReadOnlyViewSet):
         # The page's ids first: counting the services alone, without the organisations the
         # documents join, is many times faster on a large catalogue.
         ids = list(self.paginate_queryset(queryset.values_list("pk", flat=True)) or [])
-        rows = (
-            SupportService.objects.rewrite(False)
-            .filter(pk__in=ids)
-            .values(*serializers.SERVICE_COLUMNS)
-        )
-        by_pk = {row["pk"]: row for row in rows}
+        by_pk = {row["pk"]: row for row in service_rows(ids)}
         page = [by_pk[pk] for pk in ids]
         for row, codes in zip(page, service_codes(ids), strict=True):
             row["codes"] = codes

@@ -36,6 +36,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from services import availability
+from services.id_queries import ValuesByIds
 from services.models import (
     EXAMPLE_SOURCES,
     ContactPoint,
@@ -205,6 +206,24 @@ HIT_FIELDS = [
     "tier_id",
     *(f"tier__name_{language}" for language in LANGUAGES),
 ]
+
+
+def _card_rows(ids: list[int]) -> QuerySet:
+    # The call button's number, in the same query.
+    first_phone = ContactPoint.objects.filter(
+        service=OuterRef("pk"), kind=ContactPoint.Kind.PHONE
+    ).order_by("order", "pk")
+    return (
+        SupportService.objects.published()
+        .rewrite(False)
+        .filter(pk__in=ids)
+        .annotate(first_phone=Subquery(first_phone.values("value")[:1]))
+        .values(*HIT_FIELDS, "first_phone")
+    )
+
+
+# The fields of the published services ``ids`` a result card shows.
+card_rows = ValuesByIds(SupportService, _card_rows)
 
 
 def _in_language(texts: Mapping[str, str | None], active: str) -> str:
@@ -565,18 +584,7 @@ def run_search(request: SearchRequest, *, per_page: int = PER_PAGE) -> SearchRes
     page_positions = order[start : start + per_page]
     page_rows = rows[page_positions]
     service_ids = snapshot.ids[page_rows].tolist()
-    first_phone = ContactPoint.objects.filter(
-        service=OuterRef("pk"), kind=ContactPoint.Kind.PHONE
-    ).order_by("order", "pk")
-    services = {
-        row["pk"]: CardService(row, language)
-        for row in SupportService.objects.published()
-        .rewrite(False)
-        .filter(pk__in=service_ids)
-        # The call button's number, in the same query.
-        .annotate(first_phone=Subquery(first_phone.values("value")[:1]))
-        .values(*HIT_FIELDS, "first_phone")
-    }
+    services = {row["pk"]: CardService(row, language) for row in card_rows(service_ids)}
     hits = []
     for position, row, service_id in zip(page_positions, page_rows, service_ids, strict=True):
         service = services.get(service_id)

@@ -16,6 +16,7 @@ from django.db import connection
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from services.id_queries import ValuesByIds
 from services.models import (
     Attribute,
     Channel,
@@ -513,6 +514,27 @@ def _hours_sql(owner: str) -> tuple[str, str]:
     )
 
 
+# The service points and the contact points of the services ``ids``, in the models' order.
+_location_rows = ValuesByIds(
+    Location,
+    lambda ids: (
+        Location.objects.rewrite(False)
+        .filter(service_id__in=ids)
+        .order_by("pk")
+        .values(*LOCATION_COLUMNS)
+    ),
+)
+_contact_rows = ValuesByIds(
+    ContactPoint,
+    lambda ids: (
+        ContactPoint.objects.rewrite(False)
+        .filter(service_id__in=ids)
+        .order_by("order", "pk")
+        .values(*CONTACT_COLUMNS)
+    ),
+)
+
+
 def service_documents(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """``ServiceSerializer(many=True).data`` of services read as ``SERVICE_COLUMNS`` values,
     with their codes in ``row["codes"]`` (``services.codes.service_codes``): six more queries
@@ -520,12 +542,7 @@ def service_documents(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ids = [row["pk"] for row in rows]
     locations: dict[int, list] = {pk: [] for pk in ids}
     contact_points: dict[int, list] = {pk: [] for pk in ids}
-    place_rows = list(
-        Location.objects.rewrite(False)
-        .filter(service_id__in=ids)
-        .order_by("pk")
-        .values(*LOCATION_COLUMNS)
-    )
+    place_rows = _location_rows(ids)
     weekly, dated = _hours("location", [row["pk"] for row in place_rows])
     for row in place_rows:
         locations[row["service_id"]].append(
@@ -550,12 +567,7 @@ def service_documents(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "external_id": row["external_id"],
             }
         )
-    point_rows = list(
-        ContactPoint.objects.rewrite(False)
-        .filter(service_id__in=ids)
-        .order_by("order", "pk")
-        .values(*CONTACT_COLUMNS)
-    )
+    point_rows = _contact_rows(ids)
     weekly, dated = _hours("contact_point", [row["pk"] for row in point_rows])
     for row in point_rows:
         contact_points[row["service_id"]].append(
