@@ -12,10 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpResponse, HttpResponseBase
 from django.utils.translation import gettext as _
@@ -49,7 +47,6 @@ from services.models import (
     Municipality,
     Organisation,
     PostalArea,
-    SearchIndexVersion,
     ServiceClass,
     SupportService,
     TargetGroup,
@@ -57,7 +54,7 @@ from services.models import (
     WellbeingServicesCounty,
 )
 from services.page_cache import PageCache
-from services.search_index import VERSION_KEY, index_version, shared_cache
+from services.search_index import index_version
 
 MAX_PAGE_SIZE = 200
 
@@ -131,24 +128,6 @@ kept_pages: PageCache[KeptPage] = PageCache(
 )
 
 
-def catalogue_version() -> str:
-    """``index_version()``; without Redis read with one plain SQL statement, which takes a
-    fraction of the ORM's time (this is most of the work of answering from ``kept_pages``)."""
-    if shared_cache():
-        return index_version()
-    with connection.cursor() as cursor:
-        cursor.execute(version_sql(), [VERSION_KEY])
-        row = cursor.fetchone()
-    return row[0] if row else ""
-
-
-@cache
-def version_sql() -> str:
-    quote = connection.ops.quote_name
-    table = quote(SearchIndexVersion._meta.db_table)
-    return f"SELECT {quote('value')} FROM {table} WHERE {quote('key')} = %s"
-
-
 def kept_page(request: Request, answer: Callable[[], HttpResponseBase]) -> HttpResponseBase:
     """``answer()``, or the same bytes kept from an earlier request for the same address.
 
@@ -162,7 +141,7 @@ def kept_page(request: Request, answer: Callable[[], HttpResponseBase]) -> HttpR
         return answer()
     # The absolute address: the answer's next and previous links hold the host and scheme.
     address = request.build_absolute_uri()
-    key = (catalogue_version(), request.META.get("HTTP_ACCEPT", ""), address)
+    key = (index_version(), request.META.get("HTTP_ACCEPT", ""), address)
     kept = kept_pages.get(key)
     if kept is not None:
         return HttpResponse(kept.content, content_type=kept.content_type)

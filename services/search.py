@@ -32,8 +32,8 @@ from django.db.models import (
 )
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from services import availability
 from services.id_queries import ValuesByIds
@@ -61,7 +61,7 @@ from services.search_index import (
     query_words,
 )
 from services.search_query import QueryPlan, plan_query
-from services.templatetags.text_language import fallback_language
+from services.templatetags.text_language import active_language, fallback_language
 
 PER_PAGE = 20
 # A service with no service point and no remote channel: its place counts this much.
@@ -467,11 +467,6 @@ def parse_search(
 # Running a search in memory.
 
 
-def _language() -> str:
-    language = (get_language() or "fi")[:2]
-    return language if language in LANGUAGES else "fi"
-
-
 def filter_mask(snapshot: Snapshot, request: SearchRequest) -> np.ndarray:
     """Rows of the snapshot that pass every filter (text aside)."""
     n = len(snapshot)
@@ -553,7 +548,7 @@ def run_search(request: SearchRequest, *, per_page: int = PER_PAGE) -> SearchRes
     if place is not None:
         distances = snapshot.nearest_km(rows, place.latitude, place.longitude)
 
-    language = _language()
+    language = active_language()
     keys: list[np.ndarray] = [snapshot.name_rank[language][rows]]
     if request.sort == "distance" and distances is not None:
         keys += [distances, np.isinf(distances)]
@@ -586,14 +581,18 @@ def run_search(request: SearchRequest, *, per_page: int = PER_PAGE) -> SearchRes
     service_ids = snapshot.ids[page_rows].tolist()
     services = {row["pk"]: CardService(row, language) for row in card_rows(service_ids)}
     hits = []
-    for position, row, service_id in zip(page_positions, page_rows, service_ids, strict=True):
+    channels = _labels(snapshot, "channel", page_rows, language)
+    attributes = _labels(snapshot, "attribute", page_rows, language)
+    for number, (position, row, service_id) in enumerate(
+        zip(page_positions, page_rows, service_ids, strict=True)
+    ):
         service = services.get(service_id)
         if service is None:  # changed since the index was read
             continue
         hit = Hit(
             service=service,
-            channels=_labels(snapshot, "channel", row, language),
-            attributes=_labels(snapshot, "attribute", row, language),
+            channels=channels[number],
+            attributes=attributes[number],
             phone=service.first_phone or "",
         )
         if distances is not None and not np.isinf(distances[position]):
@@ -699,12 +698,18 @@ def _without(request: SearchRequest, param: str, value: str) -> SearchRequest:
     return fewer
 
 
-def _labels(snapshot: Snapshot, facet: str, row: int, language: str) -> list[str]:
-    codes = snapshot.codes[facet]
-    return [
-        snapshot.label(facet, codes[c], language)
-        for c in np.flatnonzero(snapshot.facets[facet][row])
-    ]
+def _labels(snapshot: Snapshot, facet: str, rows: np.ndarray, language: str) -> list[list[str]]:
+    """The labels of each of ``rows``' terms of ``facet``, in the taxonomy's order."""
+    key = ("labels", facet, language)
+    shown = snapshot.fragments.get(key)
+    if shown is None:
+        codes = snapshot.codes[facet]
+        shown = snapshot.fragments[key] = [snapshot.label(facet, code, language) for code in codes]
+    labels: list[list[str]] = [[] for _row in rows]
+    found, columns = np.nonzero(snapshot.facets[facet][rows])
+    for position, column in zip(found.tolist(), columns.tolist(), strict=True):
+        labels[position].append(shown[column])
+    return labels
 
 
 # The same filters in SQL, for querysets (the REST API).

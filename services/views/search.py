@@ -22,8 +22,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from services import tiers
@@ -43,9 +43,10 @@ from services.search import (
     remote_services_open_now,
     run_search,
 )
-from services.search_index import LANGUAGES, Snapshot, current_snapshot, index_version
+from services.search_index import Snapshot, current_snapshot, index_version
 from services.support_list import PARAM as LIST_PARAM
 from services.support_list import SupportList, parse_support_list
+from services.templatetags.text_language import active_language
 from services.views.common import example_content
 
 # "All services by phone, chat or video" on the home page.
@@ -116,11 +117,6 @@ def _count(demand: Demand) -> None:
     )
 
 
-def _language() -> str:
-    language = (get_language() or "fi")[:2]
-    return language if language in LANGUAGES else "fi"
-
-
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
@@ -130,7 +126,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if cached := _from_cache(key):
         return cached
     snapshot = current_snapshot(version)
-    language = _language()
+    language = active_language()
     search_url = reverse("services:search")
     life_situations = [
         {
@@ -202,7 +198,7 @@ def _normalise_address(
 
 def _search_context(snapshot: Snapshot, results: SearchResults, support_list: SupportList) -> dict:
     search_request = results.request
-    language = _language()
+    language = active_language()
     kept = [(LIST_PARAM, support_list.param)] if support_list.ids else []
 
     def link(params: list[tuple[str, str]]) -> str:
