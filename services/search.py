@@ -885,16 +885,38 @@ class OpenNow:
     always_open: bool
 
 
-def remote_services_open_now(*, now: dt.datetime, limit: int = 12) -> list[OpenNow]:
+def remote_services_open_now(
+    *, now: dt.datetime, limit: int = 12, snapshot: Snapshot | None = None
+) -> list[OpenNow]:
     """Published nationwide services with a phone line, chat or video contact open at
-    ``now`` (Helsinki time), by name. A service marked open 24/7 is always open. A constant
-    number of queries."""
+    ``now`` (Helsinki time), by name (the page's language), at most ``limit``. A service
+    marked open 24/7 is always open.
+
+    The index names the candidates (nationwide, and open now by any of their locations and
+    contact points, or marked 24/7: ``open_now_mask``) in name order; the database decides
+    for them a batch at a time, until ``limit`` are found: a few queries per batch, and
+    usually one batch, however many nationwide services the catalogue holds."""
+    snapshot = snapshot or current_snapshot()
+    rows = np.flatnonzero(snapshot.nationwide & open_now_mask(snapshot, now))
+    rows = rows[np.argsort(snapshot.name_rank[active_language()][rows], kind="stable")]
+    candidates = snapshot.ids[rows].tolist()
+    result: list[OpenNow] = []
+    batch = 2 * limit
+    for start in range(0, len(candidates), batch):
+        result += _open_now_among(candidates[start : start + batch], now)
+        if len(result) >= limit:
+            break
+    result.sort(key=lambda item: ((item.service.name or "").casefold(), item.service.pk))
+    return result[:limit]
+
+
+def _open_now_among(service_ids: list[int], now: dt.datetime) -> list[OpenNow]:
     contacts = ContactPoint.objects.filter(kind__in=REMOTE_CONTACT_KINDS).prefetch_related(
         "opening_hours", "opening_hours_exceptions"
     )
     services = (
         SupportService.objects.published()
-        .filter(is_nationwide=True)
+        .filter(pk__in=service_ids, is_nationwide=True)
         .remote()
         .filter(
             Exists(
@@ -927,5 +949,4 @@ def remote_services_open_now(*, now: dt.datetime, limit: int = 12) -> list[OpenN
                 open_contacts.append(OpenContact(contact, current.closes))
         if open_contacts:
             result.append(OpenNow(service, open_contacts, always_open))
-    result.sort(key=lambda item: (item.service.name or "").casefold())
-    return result[:limit]
+    return result

@@ -135,7 +135,7 @@ def home(request: HttpRequest) -> HttpResponse:
         }
         for code in snapshot.codes["life_situation"]
     ]
-    open_now = remote_services_open_now(now=now)
+    open_now = remote_services_open_now(now=now, snapshot=snapshot)
     remote = [("channel", code) for code in REMOTE_CONTACT_CHANNELS]
     response = render(
         request,

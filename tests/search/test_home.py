@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import Client
 
-from services.models import OpeningHoursException
-from services.search import remote_services_open_now
+from services.models import OpeningHoursException, SupportService
+from services.search import _open_now_among, remote_services_open_now
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +73,20 @@ def test_home_and_search_set_no_cookies(world: dict, parent_client: Client) -> N
         assert response.cookies == {}, url
         assert "Set-Cookie" not in response.headers
     assert parent_client.cookies == {}
+
+
+@pytest.mark.parametrize(
+    "at",
+    [MONDAY_NOON, MONDAY_NIGHT, dt.datetime(2026, 12, 6, 9, 30, tzinfo=HELSINKI)],
+    ids=["Monday noon", "Monday night", "Sunday morning"],
+)
+def test_the_index_narrows_the_candidates_without_losing_any(world: dict, at: dt.datetime) -> None:
+    nationwide = SupportService.objects.published().filter(is_nationwide=True)
+    every = _open_now_among(list(nationwide.values_list("pk", flat=True)), at)
+    expected = sorted((item.service.name.casefold(), item.service.pk) for item in every)
+    assert expected, "something is open"
+    for limit in (1, 2, len(expected), 100):  # one batch of two, several, all
+        found = [(item.service.name.casefold(), item.service.pk) for item in
+                 remote_services_open_now(now=at, limit=limit)]  # fmt: skip
+        assert found == expected[:limit]
+
