@@ -73,7 +73,10 @@ pytestmark = pytest.mark.stack
 
 
 def test_a_coordinator_edits_a_service_and_search_and_coverage_follow(stack: Stack) -> None:
-    assert len(stack.processes["web"].children()) == 2  # gunicorn's 2 workers
+    # gunicorn's 2 workers, forked one after the other once the master has loaded the app
+    # (the first may answer before the second exists).
+    workers = stack.processes["web"].children
+    wait_for("gunicorn's second worker", lambda: len(workers()) == 2, 10, stack.logs)
     savonlinna = municipality(stack, 0)
     assert coverage_of(stack, savonlinna) == 0
 
