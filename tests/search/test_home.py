@@ -89,4 +89,3 @@ def test_the_index_narrows_the_candidates_without_losing_any(world: dict, at: dt
         found = [(item.service.name.casefold(), item.service.pk) for item in
                  remote_services_open_now(now=at, limit=limit)]  # fmt: skip
         assert found == expected[:limit]
-
