@@ -65,7 +65,7 @@ def load_on_first_use() -> None:
     resolver = get_resolver()
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
-            translation.gettext("Search")
+            translation.gettext(code)  # any text: loads the catalogue
             resolver.reverse_dict  # noqa: B018 - imports the views, indexes the URLs in ``code``
     # The project's own templates, each by its engine (templates/jinja2/ is the Jinja2
     # engine's, inside the Django engine's templates/).

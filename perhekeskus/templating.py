@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.template.defaultfilters import floatformat
 from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from jinja2 import Environment
 
 from services import tiers
+from services.support_list import button_labels
+from services.templatetags.cards import one_decimal
 from services.templatetags.text_language import lang_attr, with_lang
 
 
@@ -25,10 +26,11 @@ def environment(**options: Any) -> Environment:
     env.filters.update(
         {
             "capfirst": capfirst,
-            "floatformat": floatformat,
+            "one_decimal": one_decimal,
             "lang_attr": lang_attr,
             "with_lang": with_lang,
             "for_parents": lambda tier: tiers.for_parents(tier.code, tier.name),
         }
     )
+    env.globals["support_list_labels"] = button_labels
     return env

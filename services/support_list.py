@@ -119,6 +119,16 @@ class ToggleLinks:
         return f"{self.path}{'?' if query else ''}{query}#list-{service_id}"
 
 
+def button_labels() -> dict[str, str]:
+    """The texts of the button that adds a service to the list or removes it, in the page's
+    language: translated once for all the buttons of a page of results."""
+    return {
+        "add": _("Add to support list"),
+        "remove": _("Remove from support list"),
+        "on_list": _("On your support list"),
+    }
+
+
 def _encoded(params: QueryDict, keys: Iterable[str]) -> str:
     some = QueryDict(mutable=True)
     for key in keys:

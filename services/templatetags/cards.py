@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.template import engines
 from django.urls import reverse
+from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
 
 from services.search import Hit
@@ -42,3 +44,15 @@ def service_links(support_list: SupportList) -> Callable[[int], str]:
     sentinel = 987654321
     head, tail = reverse("services:service_detail", args=[sentinel]).split(str(sentinel))
     return lambda pk: url_keeping(f"{head}{pk}{tail}", support_list)
+
+
+TENTH = Decimal("0.1")
+
+
+@register.filter
+def one_decimal(value: float) -> str:
+    """``value`` rounded half up to one decimal, with the decimal separator of the page's
+    language: what ``floatformat:1`` writes (without grouping, as the site's settings have
+    it), at a fraction of its cost; every card with a distance shows one."""
+    rounded = Decimal(repr(float(value))).quantize(TENTH, rounding=ROUND_HALF_UP)
+    return str(rounded).replace(".", get_format("DECIMAL_SEPARATOR"))

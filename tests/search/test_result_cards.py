@@ -7,10 +7,13 @@ import re
 
 import pytest
 from django.http import QueryDict
+from django.template.defaultfilters import floatformat
 from django.test import Client, RequestFactory
+from django.utils import translation
 
 from services.models import SupportService
 from services.support_list import ToggleLinks, parse_support_list, with_list
+from services.templatetags.cards import one_decimal
 
 pytestmark = pytest.mark.django_db
 
@@ -99,3 +102,21 @@ def test_a_card_shows_each_text_in_the_language_the_model_would(world: dict) -> 
                 ), (language, model.pk)
                 assert card.is_example == model.is_example
                 assert card.get_absolute_url() == model.get_absolute_url()
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_distances_are_written_as_floatformat_writes_them(language: str) -> None:
+    distances = [0.0, 0.04, 0.05, 0.25, 0.35, 1.15, 2.45, 9.95, 12.0, 87.94, 1234.56, 1e-9]
+    distances += [round(0.01 * step, 2) for step in range(0, 1000, 7)]
+    with translation.override(language):
+        for km in distances:
+            assert one_decimal(km) == floatformat(km, 1), km
+        assert one_decimal(2.5) == {"en": "2.5"}.get(language, "2,5")
+
+
+def test_a_card_says_how_far_the_service_is_in_the_pages_language(
+    world: dict, client: Client
+) -> None:
+    html = results(client.get("/fi/search/?q=isäryhmä&place=50100").content.decode())
+    found = re.findall(r"<li>\d+,\d km:n päässä</li>", html)
+    assert found, html
