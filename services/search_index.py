@@ -1262,6 +1262,9 @@ def patch_snapshot(
         for language in LANGUAGES
     }
     terms, postings = _merged_text_index(old, fresh, keep, old_to_new, fresh_to_new)
+    fragments = {}
+    if (changes := _speller_changes(old, fresh, keep)) is not None:
+        fragments[SPELLER_CHANGES] = changes
     return Snapshot(
         version=version,
         sequence=sequence,
@@ -1298,7 +1301,28 @@ def patch_snapshot(
         label_codes=old.label_codes,
         gazetteer=old.gazetteer,
         patches=old.patches + 1,
+        fragments=fragments,
     )
+
+
+# ``fragments`` key: the last spelling corrector made (``services.search_query.speller``) with
+# the names taken out and put in since, which bring it up to date far faster than reading
+# every name again (0.4 s on 20,000 services, at the first misspelt search after a change).
+SPELLER_CHANGES = "speller changes"
+
+
+def _speller_changes(
+    old: Snapshot, fresh: Snapshot, keep: np.ndarray
+) -> tuple[object, list[str], list[str]] | None:
+    """(corrector, names removed, names added) for the snapshot patched from ``old``."""
+    removed = [name for language in LANGUAGES for name in old.name_keys[language][~keep].tolist()]
+    added = [name for language in LANGUAGES for name in fresh.name_keys[language].tolist()]
+    if (made := old.fragments.get("speller")) is not None:
+        return made, removed, added
+    if (pending := old.fragments.get(SPELLER_CHANGES)) is not None:
+        made, removed_before, added_before = pending
+        return made, removed_before + removed, added_before + added
+    return None
 
 
 def _merged_text_index(

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from services.lexicon import lexicon
 from services.morphology import analyse, compound_runs
 from services.search_index import (
+    SPELLER_CHANGES,
     Lookup,
     Slot,
     Snapshot,
@@ -58,8 +59,14 @@ class QueryPlan:
 
 
 def speller(snapshot: Snapshot) -> Speller:
-    """The words this index knows (names, labels, the lexicon), made once per index."""
+    """The words this index knows (names, labels, the lexicon), made once per index; for an
+    index patched after a change, from the corrector of the index before it and the names
+    the change took out and put in (``search_index.SPELLER_CHANGES``)."""
     found = snapshot.fragments.get("speller")
+    if found is None and (changes := snapshot.fragments.get(SPELLER_CHANGES)) is not None:
+        made, removed, added = changes
+        found = snapshot.fragments["speller"] = made.updated(removed=removed, added=added)
+        snapshot.fragments.pop(SPELLER_CHANGES, None)  # the old corrector can go
     if found is None:
         texts: list[str] = []
         for keys in snapshot.name_keys.values():

@@ -11,7 +11,7 @@ Levenshtein's (RapidFuzz); ties go to the word used in more names.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -33,22 +33,46 @@ def compound_parts(word: str) -> list[str]:
     ]
 
 
+def _known_words(texts: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """(folded, as written) for each word of the texts worth correcting to."""
+    for text in texts:
+        for word in words(text):
+            if len(word) >= MIN_LENGTH and word.isalpha():
+                # A compound's parts are words too: *neuvla* → *neuvola*, from the names'
+                # *äitiysneuvola* and *lastenneuvola*.
+                for known in (word, *compound_parts(word)):
+                    yield fold(known), known
+
+
 class Speller:
     def __init__(self, texts: Iterable[str]) -> None:
         counts: Counter[str] = Counter()
         shown: dict[str, str] = {}
-        for text in texts:
-            for word in words(text):
-                if len(word) >= MIN_LENGTH and word.isalpha():
-                    # A compound's parts are words too: *neuvla* → *neuvola*, from the names'
-                    # *äitiysneuvola* and *lastenneuvola*.
-                    for known in (word, *compound_parts(word)):
-                        key = fold(known)
-                        counts[key] += 1
-                        shown.setdefault(key, known)
+        for key, known in _known_words(texts):
+            counts[key] += 1
+            shown.setdefault(key, known)
         self.counts = counts
         self.shown = shown
         self.keys = list(shown)
+
+    def updated(self, *, removed: Iterable[str], added: Iterable[str]) -> Speller:
+        """This speller with the words of the texts ``removed`` taken out and those of
+        ``added`` put in: what ``Speller`` of the texts as they are now would know, without
+        reading all of them again (a change to a few names, on an index of thousands)."""
+        new = Speller(())
+        counts = new.counts = self.counts.copy()
+        shown = new.shown = dict(self.shown)
+        # Put in first: a text put in by one change may be taken out by the next.
+        for key, known in _known_words(added):
+            counts[key] += 1
+            shown.setdefault(key, known)
+        for key, _known in _known_words(removed):
+            counts[key] -= 1
+            if counts[key] <= 0:
+                del counts[key]
+                shown.pop(key, None)
+        new.keys = list(shown)
+        return new
 
     def correct(self, word: str) -> str | None:
         """The known word closest to ``word`` (as it is written in the names), or None."""

@@ -20,6 +20,7 @@ from services.search_index import (
     patch_snapshot,
     rebuild_search_index,
 )
+from services.search_query import speller
 from tests.factories import LocationFactory, SupportServiceFactory
 
 pytestmark = pytest.mark.django_db
@@ -142,3 +143,23 @@ def test_after_a_change_each_process_updates_its_index_instead_of_reading_it_all
     assert facts(updated) == facts(load_snapshot(updated.version, updated.sequence))
     rebuild_search_index()
     assert current_snapshot().patches == 0  # a rebuild is read afresh
+
+
+def test_the_spelling_corrector_is_brought_up_to_date_not_made_again(
+    world: dict, django_capture_on_commit_callbacks: Callable
+) -> None:
+    before = load_snapshot("before", 1)
+    speller(before)
+    changed = change_everything_a_listing_can(world, django_capture_on_commit_callbacks)
+    patched = patch_snapshot(before, changed, "after", 2)
+    twice = patch_snapshot(patched, changed, "again", 3)  # nobody misspelt in between
+
+    updated = speller(twice)
+    afresh = speller(load_snapshot("again", 3))
+
+    assert updated is not speller(before)
+    assert updated.counts == afresh.counts
+    assert set(updated.shown) == set(afresh.shown)
+    assert updated.correct("vauvakerh") == "vauvakerho"  # the new service's word
+    assert updated.correct("nettiturvakot") is None  # the archived service's name is gone
+    assert speller(before).correct("nettiturvakot") == "nettiturvakoti"
