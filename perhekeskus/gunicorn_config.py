@@ -6,8 +6,8 @@ The master process loads Django and the search index once, before it forks any w
 until it writes to it. A worker gunicorn starts later, to replace one that served
 ``--max-requests``, is ready at once: it only catches up on the catalogue changes made since
 the master read the index. Loading them in each new worker took it about 2 s of CPU, during
-which the other workers answered alone and slowly (the soak benchmark saw requests of
-1.3–2.3 s right after every replacement).
+which the other workers answered alone and slowly (the soak benchmark saw requests of up
+to 4 s right after worker replacements).
 
 With ``preload_app`` a HUP does not load new code: deploy by restarting the process.
 """
