@@ -1,6 +1,6 @@
 """Soak: the native production stack under steady use for minutes, with zero errors.
 
-    ./dev bench soak [--minutes 5] [--services 2000] [--parents 4] [--web-workers 2]
+    ./dev bench soak [--minutes 5] [--services 2000] [--parents 4] [--web-workers 2] [--no-import]
 
 1. Starts the stack as the stack test does (tests/stack/harness.py): a throwaway PostgreSQL
    cluster (or a database on ``--database-server``), Redis (``--redis``, default
@@ -9,7 +9,9 @@
 2. For ``--minutes``: ``--parents`` parents search, open services and read the API; a
    coordinator signs in and edits a service every few seconds (each edit queues a coverage
    recomputation for the worker); an import (a dry run of a 2,000-row spreadsheet) is
-   uploaded whenever the last one has finished.
+   uploaded whenever the last one has finished (``--no-import``: none). ``--parents 0
+   --no-import`` leaves the coordinator alone on the stack: what a staff page costs without
+   the others' load.
 3. Prints requests, errors, median and p95 per kind of request, how long imports and
    recomputations took, and the memory (resident set) of every process at the start and at
    the end; writes them to bench/results/soak-<time>.json. Exits 1 on any error.
@@ -236,6 +238,9 @@ def main() -> int:
     parser.add_argument("--parents", type=int, default=4)
     parser.add_argument("--web-workers", type=int, default=2)
     parser.add_argument(
+        "--no-import", action="store_true", help="no import running (to see what it costs others)"
+    )
+    parser.add_argument(
         "--redis", default=os.environ.get("SOAK_REDIS_URL", "redis://127.0.0.1:6379/14")
     )
     parser.add_argument("--database-server", default=None, help="postgres://user@host:port")
@@ -285,10 +290,9 @@ def main() -> int:
             threading.Thread(target=parent, args=(stack, record, deadline, published, n))
             for n in range(options.parents)
         ]
-        threads += [
-            threading.Thread(target=coordinator, args=(stack, record, deadline)),
-            threading.Thread(target=importer, args=(stack, record, deadline)),
-        ]
+        threads.append(threading.Thread(target=coordinator, args=(stack, record, deadline)))
+        if not options.no_import:
+            threads.append(threading.Thread(target=importer, args=(stack, record, deadline)))
         for thread in threads:
             thread.start()
         for thread in threads:
