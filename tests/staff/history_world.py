@@ -1,4 +1,6 @@
-"""A service the history tests change: a family counselling clinic with one location."""
+"""Perheneuvola, a family counselling clinic in Mikkeli, as the staff tests build it: the
+editor's document to start from, and the published service with one location that the
+history tests change."""
 
 from __future__ import annotations
 
@@ -8,17 +10,23 @@ from services.catalogue.documents import empty_document
 from services.models import Organisation, SupportService
 
 
+def perheneuvola_document(*, organisation: Organisation, summary_fi: str) -> dict:
+    """The editor's document of Perheneuvola, serving Mikkeli, with nothing else filled in."""
+    document = empty_document(
+        organisation=organisation.pk,
+        name_fi="Perheneuvola",
+        summary_fi=summary_fi,
+        tier="UNIVERSAL_INDIVIDUAL",
+    )
+    document["links"]["area_municipalities"] = ["491"]
+    return document
+
+
 def family_counselling(
     *, organisation: Organisation, editor: User, publish: bool = True
 ) -> SupportService:
     """Perheneuvola at Hallituskatu 3, Mikkeli."""
-    document = empty_document(
-        organisation=organisation.pk,
-        name_fi="Perheneuvola",
-        summary_fi="Tukea vanhemmille.",
-        tier="UNIVERSAL_INDIVIDUAL",
-    )
-    document["links"]["area_municipalities"] = ["491"]
+    document = perheneuvola_document(organisation=organisation, summary_fi="Tukea vanhemmille.")
     document["locations"] = [
         {
             "id": None,

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from accounts.models import User
 from services import catalogue, review
-from services.catalogue.documents import empty_document
 from services.models import (
     GroupSession,
     Location,
@@ -24,6 +23,7 @@ from services.models import (
 from tests.cast import make_user, sign_in
 from tests.factories import OrganisationFactory
 from tests.html_forms import form_data
+from tests.staff.history_world import perheneuvola_document
 
 
 @pytest.fixture
@@ -45,13 +45,7 @@ def moment(days: int, hour: int) -> str:
 @pytest.fixture
 def draft(organisation: Organisation) -> SupportService:
     """A draft with two locations, a phone line, a past and an upcoming session."""
-    document = empty_document(
-        organisation=organisation.pk,
-        name_fi="Perheneuvola",
-        summary_fi="Tukea perheille.",
-        tier="UNIVERSAL_INDIVIDUAL",
-    )
-    document["links"]["area_municipalities"] = ["491"]
+    document = perheneuvola_document(organisation=organisation, summary_fi="Tukea perheille.")
     address = {"postal_code": "50100", "municipality": "491"}
     document["locations"] = [
         {
