@@ -24,6 +24,7 @@ TEMPLATE_SUFFIXES = {".html", ".txt"}
 
 def when_ready(server: Any) -> None:  # noqa: ARG001 - gunicorn's hook signature
     """In the master, once, before the first worker is forked."""
+    load_on_first_use()
     settle()
 
 
@@ -45,7 +46,6 @@ def settle() -> None:
 
     from services.search_index import warm_up
 
-    load_on_first_use()
     warm_up()
     connections.close_all()
     gc.collect()

@@ -1315,15 +1315,17 @@ SPELLER_CHANGES = "speller changes"
 def _speller_changes(
     old: Snapshot, fresh: Snapshot, keep: np.ndarray
 ) -> tuple[object, list[str], list[str]] | None:
-    """(corrector, names removed, names added) for the snapshot patched from ``old``."""
+    """(corrector, names removed, names added) for the snapshot patched from ``old``; None
+    when ``old`` has no corrector to bring up to date (one is made when first needed)."""
+    if (made := old.fragments.get("speller")) is not None:
+        removed_before, added_before = [], []
+    elif (pending := old.fragments.get(SPELLER_CHANGES)) is not None:
+        made, removed_before, added_before = pending
+    else:
+        return None
     removed = [name for language in LANGUAGES for name in old.name_keys[language][~keep].tolist()]
     added = [name for language in LANGUAGES for name in fresh.name_keys[language].tolist()]
-    if (made := old.fragments.get("speller")) is not None:
-        return made, removed, added
-    if (pending := old.fragments.get(SPELLER_CHANGES)) is not None:
-        made, removed_before, added_before = pending
-        return made, removed_before + removed, added_before + added
-    return None
+    return made, removed_before + removed, added_before + added
 
 
 def _merged_text_index(
