@@ -108,7 +108,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "services.context_processors.language_links",
                 "services.context_processors.support_list",
                 "accounts.context_processors.staff",
             ],
@@ -119,7 +118,10 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates" / "jinja2"],
         "APP_DIRS": False,
-        "OPTIONS": {"environment": "perhekeskus.templating.environment"},
+        "OPTIONS": {
+            "environment": "perhekeskus.templating.environment",
+            "context_processors": ["perhekeskus.templating.translations"],
+        },
     },
 ]
 

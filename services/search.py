@@ -49,6 +49,7 @@ from services.models import (
 from services.opening_hours import HELSINKI, intervals_on, is_open
 from services.places import MAX_PLACE_LENGTH, Place, is_postal_code, resolve_place
 from services.search_index import (
+    CARDS,
     COMPOUND_REST_MIN,
     COVERAGE_EPSILON,
     FACETS,
@@ -224,6 +225,27 @@ def _card_rows(ids: list[int]) -> QuerySet:
 
 # The fields of the published services ``ids`` a result card shows.
 card_rows = ValuesByIds(SupportService, _card_rows)
+# The cards' services kept with each index (``Snapshot.fragments``, ``CARDS``), per language:
+# a page of results reads only those it has not shown before. At most this many per language;
+# an index patched after a change keeps those of the services it did not touch.
+CARDS_KEPT = 4000
+
+
+def card_services(snapshot: Snapshot, ids: list[int], language: str) -> dict[int, CardService]:
+    """The published services ``ids`` as result cards show them in ``language`` (without those
+    no longer published)."""
+    kept: dict[int, CardService] = snapshot.fragments.setdefault((CARDS, language), {})
+    found = {pk: service for pk in ids if (service := kept.get(pk)) is not None}
+    if len(found) < len(ids):
+        fresh = {
+            row["pk"]: CardService(row, language)
+            for row in card_rows([pk for pk in ids if pk not in found])
+        }
+        if len(kept) + len(fresh) > CARDS_KEPT:
+            kept.clear()
+        kept.update(fresh)
+        found.update(fresh)
+    return found
 
 
 def _in_language(texts: Mapping[str, str | None], active: str) -> str:
@@ -272,6 +294,9 @@ class CardService:
             active,
         )
         self.first_phone = row["first_phone"]
+        # The card's markup that depends on the service alone, once made
+        # (``services.templatetags.cards.card_markup``).
+        self.markup: Any = None
 
     @property
     def is_example(self) -> bool:
@@ -579,7 +604,7 @@ def run_search(request: SearchRequest, *, per_page: int = PER_PAGE) -> SearchRes
     page_positions = order[start : start + per_page]
     page_rows = rows[page_positions]
     service_ids = snapshot.ids[page_rows].tolist()
-    services = {row["pk"]: CardService(row, language) for row in card_rows(service_ids)}
+    services = card_services(snapshot, service_ids, language)
     hits = []
     channels = _labels(snapshot, "channel", page_rows, language)
     attributes = _labels(snapshot, "attribute", page_rows, language)

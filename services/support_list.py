@@ -6,11 +6,12 @@ collecting set no cookie and store nothing. Only sharing stores it (``SharedList
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, QueryDict
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 PARAM = "list"
@@ -117,6 +118,14 @@ class ToggleLinks:
         middle = f"{PARAM}={toggled.param}" if toggled.ids else ""
         query = "&".join(part for part in (self.before, middle, self.after) if part)
         return f"{self.path}{'?' if query else ''}{query}#list-{service_id}"
+
+
+def service_links(support_list: SupportList) -> Callable[[int], str]:
+    """A service's page, keeping ``support_list``, for the many services of one page: the
+    address is reversed once."""
+    sentinel = 987654321
+    head, tail = reverse("services:service_detail", args=[sentinel]).split(str(sentinel))
+    return lambda pk: url_keeping(f"{head}{pk}{tail}", support_list)
 
 
 def button_labels() -> dict[str, str]:

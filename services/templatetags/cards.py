@@ -1,50 +1,18 @@
-"""``{% service_cards hits %}``: the result cards of a search page, rendered by Jinja2
-(``jinja2/includes/service_cards.html``; ``perhekeskus/templating.py`` says why)."""
+"""Filters of the result cards (``jinja2/includes/service_cards.html``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.template import engines
-from django.urls import reverse
 from django.utils.formats import get_format
-from django.utils.safestring import SafeString, mark_safe
+from markupsafe import Markup, escape
 
 from services.search import Hit
-from services.support_list import SupportList, ToggleLinks, url_keeping
-from services.templatetags.support_list import current_list
+from services.support_list import SupportList, button_labels
 
 register = template.Library()
-
-
-@register.simple_tag(takes_context=True)
-def service_cards(context: template.Context, hits: Sequence[Hit]) -> SafeString:
-    support_list = current_list(context)
-    request = context["request"]
-    return mark_safe(
-        engines["jinja2"]
-        .get_template("includes/service_cards.html")
-        .render(
-            {
-                "hits": hits,
-                "support_list": support_list,
-                "toggle": ToggleLinks(request, support_list),
-                "service_url": service_links(support_list),
-            },
-            request=request,
-        )
-    )
-
-
-def service_links(support_list: SupportList) -> Callable[[int], str]:
-    """A service's page, keeping ``support_list``, for the many services of one page: the
-    address is reversed once."""
-    sentinel = 987654321
-    head, tail = reverse("services:service_detail", args=[sentinel]).split(str(sentinel))
-    return lambda pk: url_keeping(f"{head}{pk}{tail}", support_list)
-
 
 TENTH = Decimal("0.1")
 
@@ -56,3 +24,45 @@ def one_decimal(value: float) -> str:
     it), at a fraction of its cost; every card with a distance shows one."""
     rounded = Decimal(repr(float(value))).quantize(TENTH, rounding=ROUND_HALF_UP)
     return str(rounded).replace(".", get_format("DECIMAL_SEPARATOR"))
+
+
+# Where a card's heading puts its link: text from the catalogue cannot hold it unescaped.
+URL_SLOT = "<url>"
+
+
+class CardMarkup:
+    """The markup of a result card that depends on the service alone, with a slot for the
+    links that depend on the visitor: to the service's page, and the support list's button
+    (which carries the rest of the list)."""
+
+    def __init__(self, heading: str, details: str, add: str, remove: str) -> None:
+        self._heading, self.details = heading, Markup(details)
+        self._add, self._remove = add, remove
+
+    def heading(self, url: str) -> Markup:
+        return Markup(self._heading.replace(URL_SLOT, escape(url)))
+
+    def button(self, on_list: bool, url: str) -> Markup:
+        return Markup((self._remove if on_list else self._add).replace(URL_SLOT, escape(url)))
+
+
+def card_markup(hit: Hit) -> CardMarkup:
+    """``hit``'s card markup, made once for the service as the index holds it
+    (``services.search.card_services`` keeps the service with the index)."""
+    service = hit.service
+    if service.markup is None:
+        env = engines["jinja2"].env
+        parts = env.get_template("includes/service_card.html").module
+        button = env.get_template("includes/support_list_button.html").module.support_list_button
+        slot, labels = Markup(URL_SLOT), button_labels()
+
+        def link(pk: int) -> Markup:
+            return slot
+
+        service.markup = CardMarkup(
+            parts.heading(service, slot),
+            parts.details(hit),
+            add=button(service, SupportList(), link, labels),
+            remove=button(service, SupportList(ids=[service.pk]), link, labels),
+        )
+    return service.markup

@@ -10,6 +10,7 @@ the demand signal.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -45,7 +46,7 @@ from services.search import (
 )
 from services.search_index import Snapshot, current_snapshot, index_version
 from services.support_list import PARAM as LIST_PARAM
-from services.support_list import SupportList, parse_support_list
+from services.support_list import SupportList, ToggleLinks, parse_support_list, service_links
 from services.templatetags.text_language import active_language
 from services.views.common import example_content
 
@@ -175,7 +176,9 @@ def search(request: HttpRequest) -> HttpResponse:
         )
         _count(demand)
     response = render(
-        request, "services/search.html", _search_context(snapshot, results, support_list)
+        request,
+        "services/search.html",
+        _search_context(request, snapshot, results, support_list),
     )
     _store(key, request, response, demand)
     return response
@@ -196,13 +199,22 @@ def _normalise_address(
     request.META["QUERY_STRING"] = query.urlencode(safe=",")
 
 
-def _search_context(snapshot: Snapshot, results: SearchResults, support_list: SupportList) -> dict:
+def _search_context(
+    request: HttpRequest, snapshot: Snapshot, results: SearchResults, support_list: SupportList
+) -> dict:
     search_request = results.request
     language = active_language()
     kept = [(LIST_PARAM, support_list.param)] if support_list.ids else []
+    encoded: dict[tuple[str, str], str] = {}  # the page's links share most parameters
 
     def link(params: list[tuple[str, str]]) -> str:
-        return "?" + urlencode([*params, *kept])
+        """``?`` and ``params`` with the support list, as ``urlencode`` writes them."""
+        parts = []
+        for pair in [*params, *kept]:
+            if (part := encoded.get(pair)) is None:
+                part = encoded[pair] = urlencode([pair])
+            parts.append(part)
+        return "?" + "&".join(parts)
 
     names = filter_names()
     removals = []
@@ -236,7 +248,7 @@ def _search_context(snapshot: Snapshot, results: SearchResults, support_list: Su
         {"param": flag, "label": names[flag], "checked": getattr(search_request, flag)}
         for flag in (*FLAGS, OPEN_NOW)
     ]
-    ages = [{"value": str(age), "label": _age_label(age)} for age in range(MAX_AGE + 1)]
+    ages = _ages(language)
 
     page_links = []
     if results.pages > 1:
@@ -290,9 +302,19 @@ def _search_context(snapshot: Snapshot, results: SearchResults, support_list: Su
         "whole_country_url": link(without_place) if search_request.place else "",
         "national_url": link([("tier", "DIGITAL")]),
         "list_param": support_list.param,
+        "support_list": support_list,
+        "toggle": ToggleLinks(request, support_list),
+        "service_url": service_links(support_list),
+        "found": _found,
         "example_content": example_content(
             [*results.services, *(suggested.remote if suggested else [])]
         ),
+    }
+
+
+def _found(count: int) -> str:
+    return ngettext("%(counter)s service found", "%(counter)s services found", count) % {
+        "counter": count
     }
 
 
@@ -374,6 +396,12 @@ def _choices(snapshot: Snapshot, facet: str, language: str, chosen: tuple[str, .
     return mark_safe(  # noqa: S308 - joined from format_html() pieces
         "".join(checked if code in chosen else plain for code, plain, checked in snippets)
     )
+
+
+@functools.cache
+def _ages(language: str) -> list[dict[str, str]]:
+    """The choices of the child's age, in ``language`` (the active one)."""
+    return [{"value": str(age), "label": _age_label(age)} for age in range(MAX_AGE + 1)]
 
 
 def _age_label(age: int) -> str:

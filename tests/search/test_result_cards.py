@@ -12,6 +12,7 @@ from django.test import Client, RequestFactory
 from django.utils import translation
 
 from services.models import SupportService
+from services.search_index import catalogue_changed
 from services.support_list import ToggleLinks, parse_support_list, with_list
 from services.templatetags.cards import one_decimal
 
@@ -27,6 +28,7 @@ def test_catalogue_text_on_a_card_is_escaped(world: dict, client: Client) -> Non
     SupportService.objects.filter(pk=service.pk).update(
         name_fi='Eropalvelut <script>alert("x")</script> & muut'
     )
+    catalogue_changed(service_ids=[service.pk])  # as every write through a change does
     html = results(client.get("/fi/search/?q=eroneuvoja").content.decode())
     assert "<script>" not in html
     assert "Eropalvelut &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; muut" in html
@@ -84,6 +86,7 @@ def test_a_card_shows_each_text_in_the_language_the_model_would(world: dict) -> 
     SupportService.objects.filter(pk=world["eropalvelut"].pk).update(
         name_sv="", summary_sv="", summary_fi="", summary_en="Only in English"
     )
+    catalogue_changed(service_ids=[world["eropalvelut"].pk])
     for language in ("fi", "sv", "en"):
         with translation.override(language):
             hits = run_search(parse_search({}), per_page=100).hits

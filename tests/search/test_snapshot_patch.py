@@ -10,9 +10,10 @@ import pytest
 from django.utils import translation
 
 from services import catalogue
-from services.models import Location, SupportService
+from services.models import Location, Organisation, SupportService
 from services.search import SearchRequest, parse_search, run_search
 from services.search_index import (
+    CARDS,
     FIELDS,
     Snapshot,
     current_snapshot,
@@ -21,6 +22,7 @@ from services.search_index import (
     rebuild_search_index,
 )
 from services.search_query import speller
+from services.templatetags.cards import card_markup
 from tests.factories import LocationFactory, SupportServiceFactory
 
 pytestmark = pytest.mark.django_db
@@ -163,3 +165,42 @@ def test_the_spelling_corrector_is_brought_up_to_date_not_made_again(
     assert updated.correct("vauvakerh") == "vauvakerho"  # the new service's word
     assert updated.correct("nettiturvakot") is None  # the archived service's name is gone
     assert speller(before).correct("nettiturvakot") == "nettiturvakoti"
+
+
+def shown_cards(snapshot: Snapshot) -> list[tuple[int, str, str]]:
+    """Each card the queries show, as its markup (heading and details), in Finnish."""
+    shown = []
+    with translation.override("fi"):
+        for params in [*QUERIES, {}]:
+            request: SearchRequest = parse_search(params, snapshot=snapshot)
+            for hit in run_search(request, per_page=50).hits:
+                markup = card_markup(hit)
+                shown.append((hit.service.pk, str(markup.heading("/x/")), str(markup.details)))
+    return shown
+
+
+def test_cards_kept_over_a_change_show_what_cards_read_afresh_show(
+    world: dict, django_capture_on_commit_callbacks: Callable
+) -> None:
+    rebuild_search_index()
+    before = current_snapshot()
+    shown_cards(before)
+    kept_before = dict(before.fragments[(CARDS, "fi")])
+    changed = change_everything_a_listing_can(world, django_capture_on_commit_callbacks)
+    provider = Organisation.objects.get(pk=world["perheneuvola"].organisation_id)
+    with django_capture_on_commit_callbacks(execute=True), catalogue.change(user=None) as work:
+        provider.name_fi = "Perheneuvonnan uusi nimi"
+        work.save(provider)
+    changed |= set(provider.services.values_list("pk", flat=True))
+
+    patched = current_snapshot()
+
+    assert patched.patches == 1
+    cards = shown_cards(patched)
+    assert cards == shown_cards(load_snapshot(patched.version, patched.sequence))
+    assert any("Perheneuvonnan uusi nimi" in heading for _pk, heading, _details in cards)
+    kept = patched.fragments[(CARDS, "fi")]
+    untouched = set(kept_before) - changed
+    assert untouched
+    assert all(kept[pk] is kept_before[pk] for pk in untouched if pk in kept)
+    assert not any(kept.get(pk) is kept_before[pk] for pk in changed & set(kept_before))
