@@ -19,7 +19,7 @@ from jinja2 import Environment
 from services import tiers
 from services.layout import page_url, site_layout
 from services.support_list import button_labels
-from services.templatetags.cards import card_markup, one_decimal
+from services.templatetags.cards import one_decimal
 from services.templatetags.text_language import lang_attr, with_lang
 
 
@@ -41,7 +41,6 @@ def environment(**options: Any) -> Environment:
             "url": page_url,
             "site_layout": site_layout,
             "support_list_labels": button_labels,
-            "card_markup": card_markup,
         }
     )
     return env

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -32,8 +33,8 @@ from django.db.models import (
 )
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from services import availability
 from services.id_queries import ValuesByIds
@@ -105,6 +106,11 @@ _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
 
 def filter_names() -> dict[str, str]:
     """Each filter's name as the messages and the removal links say it."""
+    return _filter_names(get_language())
+
+
+@functools.cache
+def _filter_names(language: str) -> dict[str, str]:
     return {
         "tier": _("tier"),
         "channel": _("channel"),
@@ -660,7 +666,7 @@ class Suggestions:
     would find something (with how many)."""
 
     situations: list[str] = field(default_factory=list)
-    remote: list[SupportService] = field(default_factory=list)
+    remote: list[CardService] = field(default_factory=list)
     removals: list[FilterRemoval] = field(default_factory=list)
 
 
@@ -692,9 +698,8 @@ def suggest(snapshot: Snapshot, request: SearchRequest, language: str) -> Sugges
     rows = rows[np.lexsort(keys)][:SUGGESTED_SERVICES] if len(rows) else rows
     ids = snapshot.ids[rows].tolist()
     if ids:
-        found = SupportService.objects.published().filter(pk__in=ids).select_related("organisation")
-        by_id = {service.pk: service for service in found}
-        suggestions.remote = [by_id[pk] for pk in ids if pk in by_id]
+        found = card_services(snapshot, ids, language)
+        suggestions.remote = [found[pk] for pk in ids if pk in found]
 
     # Each filter that, removed, would give results.
     for param, value in request.active_filters():

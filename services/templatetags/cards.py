@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
@@ -36,14 +37,34 @@ class CardMarkup:
     (which carries the rest of the list)."""
 
     def __init__(self, heading: str, details: str, add: str, remove: str) -> None:
-        self._heading, self.details = heading, Markup(details)
-        self._add, self._remove = add, remove
+        # Plain strings: Markup's replace() would escape the links again.
+        self._heading, self.details = str(heading), Markup(details)
+        self._add, self._remove = str(add), str(remove)
 
     def heading(self, url: str) -> Markup:
         return Markup(self._heading.replace(URL_SLOT, escape(url)))
 
     def button(self, on_list: bool, url: str) -> Markup:
         return Markup((self._remove if on_list else self._add).replace(URL_SLOT, escape(url)))
+
+
+class PageCards:
+    """The cards of one page of results, for a visitor with ``support_list``: for each hit, the
+    markup before its distance and after it, with the visitor's links filled in (one call per
+    card from the template)."""
+
+    def __init__(
+        self,
+        service_url: Callable[[int], str],
+        toggle: Callable[[int], str],
+        support_list: SupportList,
+    ) -> None:
+        self.service_url, self.toggle, self.on_list = service_url, toggle, set(support_list.ids)
+
+    def __call__(self, hit: Hit) -> tuple[Markup, Markup]:
+        markup, pk = card_markup(hit), hit.service.pk
+        after = markup.details + markup.button(pk in self.on_list, self.toggle(pk))
+        return markup.heading(self.service_url(pk)), after
 
 
 def card_markup(hit: Hit) -> CardMarkup:

@@ -11,7 +11,7 @@ the demand signal.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -21,7 +21,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -47,6 +47,7 @@ from services.search import (
 from services.search_index import Snapshot, current_snapshot, index_version
 from services.support_list import PARAM as LIST_PARAM
 from services.support_list import SupportList, ToggleLinks, parse_support_list, service_links
+from services.templatetags.cards import PageCards
 from services.templatetags.text_language import active_language
 from services.views.common import example_content
 
@@ -216,9 +217,18 @@ def _search_context(
             parts.append(part)
         return "?" + "&".join(parts)
 
+    asked: dict[tuple[int | None, str | None], list[tuple[str, str]]] = {}
+
+    def params(page: int | None = None, sort: str | None = None) -> list[tuple[str, str]]:
+        """The search's parameters (``SearchRequest.params``), worked out once per variant."""
+        if (found := asked.get((page, sort))) is None:
+            found = asked[page, sort] = search_request.params(page=page, sort=sort)
+        return found
+
     names = filter_names()
     removals = []
-    for param, value in search_request.active_filters():
+    active = search_request.active_filters()
+    for param, value in active:
         if param == "place":
             label = _("place: %(place)s") % {"place": search_request.place.label}
         elif param in CODE_FILTERS:
@@ -227,7 +237,7 @@ def _search_context(
             label = _age_label(int(value))
         else:
             label = names[param]
-        remaining = [p for p in search_request.params() if p != (param, value) and p[0] != "page"]
+        remaining = [p for p in params() if p != (param, value) and p[0] != "page"]
         if param == "place":
             remaining = [p for p in remaining if p != ("sort", "distance")]
         removals.append({"label": label, "url": link(remaining)})
@@ -244,11 +254,7 @@ def _search_context(
                 "choices": _choices(snapshot, param, language, chosen),
             }
         )
-    flags = [
-        {"param": flag, "label": names[flag], "checked": getattr(search_request, flag)}
-        for flag in (*FLAGS, OPEN_NOW)
-    ]
-    ages = _ages(language)
+    chosen_flags = {flag for flag in (*FLAGS, OPEN_NOW) if getattr(search_request, flag)}
 
     page_links = []
     if results.pages > 1:
@@ -258,15 +264,15 @@ def _search_context(
             page_links.append(
                 {
                     "number": number,
-                    "url": link(search_request.params(page=number)),
+                    "url": link(params(page=number)),
                     "current": number == results.page,
                 }
             )
-    without_place = [p for p in search_request.params() if p[0] not in ("place", "page")]
+    without_place = [p for p in params() if p[0] not in ("place", "page")]
     without_place = [p for p in without_place if p != ("sort", "distance")]
     suggested = results.suggestions
     counts = {(r.param, r.value): r.count for r in suggested.removals} if suggested else {}
-    for removal, (param, value) in zip(removals, search_request.active_filters(), strict=True):
+    for removal, (param, value) in zip(removals, active, strict=True):
         removal["count"] = counts.get((param, value), 0)
     return {
         **_understood(snapshot, search_request, language, link),
@@ -286,25 +292,19 @@ def _search_context(
         "results": results,
         "messages_": search_request.messages + support_list.messages,
         "facets": facets,
-        "flags": flags,
-        "ages": ages,
-        "search_age": "" if search_request.age is None else str(search_request.age),
+        "flag_choices": _chosen(_flag_choices(language), chosen_flags),
+        "age_options": _chosen(_age_options(language), {str(search_request.age)}),
         "removals": removals,
         "page_links": page_links,
-        "previous_url": link(search_request.params(page=results.page - 1))
-        if results.has_previous
-        else "",
-        "next_url": link(search_request.params(page=results.page + 1)) if results.has_next else "",
-        "sort_relevance_url": link(search_request.params(page=1, sort="relevance")),
-        "sort_distance_url": link(search_request.params(page=1, sort="distance"))
-        if search_request.place
-        else "",
+        "previous_url": link(params(page=results.page - 1)) if results.has_previous else "",
+        "next_url": link(params(page=results.page + 1)) if results.has_next else "",
+        "sort_relevance_url": link(params(page=1, sort="relevance")),
+        "sort_distance_url": link(params(page=1, sort="distance")) if search_request.place else "",
         "whole_country_url": link(without_place) if search_request.place else "",
         "national_url": link([("tier", "DIGITAL")]),
         "list_param": support_list.param,
-        "support_list": support_list,
-        "toggle": ToggleLinks(request, support_list),
-        "service_url": service_links(support_list),
+        "service_url": (service_url := service_links(support_list)),
+        "cards": PageCards(service_url, ToggleLinks(request, support_list), support_list),
         "found": _found,
         "example_content": example_content(
             [*results.services, *(suggested.remote if suggested else [])]
@@ -372,9 +372,20 @@ def _code_label(snapshot: Snapshot, facet: str, code: str, language: str) -> str
     return tiers.for_parents(code, formal) if facet == "tier" else formal
 
 
-def _choices(snapshot: Snapshot, facet: str, language: str, chosen: tuple[str, ...]) -> str:
-    """A facet's checkboxes as HTML. Eighty checkboxes were a third of the page's rendering
-    time as a template loop; each one's markup is made once per index and language."""
+# The filter form's choices as HTML, each one's markup made once per language (and, for the
+# taxonomies' choices, per index): as template loops they were a third of the page's rendering.
+# (value, markup, markup when chosen) for each choice.
+Choices = list[tuple[str, SafeString, SafeString]]
+
+
+def _chosen(choices: Choices, chosen: Collection[str]) -> SafeString:
+    return mark_safe(  # noqa: S308 - joined from format_html() pieces
+        "".join(marked if value in chosen else plain for value, plain, marked in choices)
+    )
+
+
+def _choices(snapshot: Snapshot, facet: str, language: str, chosen: tuple[str, ...]) -> SafeString:
+    """A facet's checkboxes as HTML (each one's markup made once per index and language)."""
     key = ("choices", facet, language)
     snippets = snapshot.fragments.get(key)
     if snippets is None:
@@ -393,15 +404,34 @@ def _choices(snapshot: Snapshot, facet: str, language: str, chosen: tuple[str, .
                 )
             )
         snapshot.fragments[key] = snippets
-    return mark_safe(  # noqa: S308 - joined from format_html() pieces
-        "".join(checked if code in chosen else plain for code, plain, checked in snippets)
-    )
+    return _chosen(snippets, chosen)
 
 
 @functools.cache
-def _ages(language: str) -> list[dict[str, str]]:
-    """The choices of the child's age, in ``language`` (the active one)."""
-    return [{"value": str(age), "label": _age_label(age)} for age in range(MAX_AGE + 1)]
+def _age_options(language: str) -> Choices:
+    """The child's age: an ``<option>`` for each age, in ``language`` (the active one)."""
+    markup = '<option value="{}"{}>{}</option>'
+    options = []
+    for age in range(MAX_AGE + 1):
+        label = _age_label(age)
+        selected = format_html(markup, age, mark_safe(" selected"), label)
+        options.append((str(age), format_html(markup, age, "", label), selected))
+    return options
+
+
+@functools.cache
+def _flag_choices(language: str) -> Choices:
+    """The low-threshold filters' checkboxes, in ``language`` (the active one)."""
+    markup = (
+        '<li class="choice"><input type="checkbox" id="f-{0}" name="{0}" value="1"{1}> '
+        '<label for="f-{0}">{2}</label></li>'
+    )
+    choices = []
+    for flag in (*FLAGS, OPEN_NOW):
+        label = capfirst(filter_names()[flag])
+        checked = format_html(markup, flag, mark_safe(" checked"), label)
+        choices.append((flag, format_html(markup, flag, "", label), checked))
+    return choices
 
 
 def _age_label(age: int) -> str:
