@@ -8,6 +8,7 @@ finds in these templates too); the filters and functions are those of the Django
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.http import HttpRequest
@@ -19,7 +20,6 @@ from jinja2 import Environment
 from services import tiers
 from services.layout import page_url, site_layout
 from services.support_list import button_labels
-from services.templatetags.cards import one_decimal
 from services.templatetags.text_language import lang_attr, with_lang
 
 
@@ -29,7 +29,6 @@ def environment(**options: Any) -> Environment:
     env.filters.update(
         {
             "capfirst": capfirst,
-            "one_decimal": one_decimal,
             "lang_attr": lang_attr,
             "with_lang": with_lang,
             "for_parents": lambda tier: tiers.for_parents(tier.code, tier.name),
@@ -37,7 +36,9 @@ def environment(**options: Any) -> Environment:
     )
     env.globals.update(
         {
-            "static": static,
+            # A file's address stays the same while the process runs (the manifest is read
+            # once): looked up once per file.
+            "static": functools.cache(static),
             "url": page_url,
             "site_layout": site_layout,
             "support_list_labels": button_labels,
@@ -53,4 +54,4 @@ def translations(request: HttpRequest) -> dict[str, Any]:
     catalogue, so the same translations, as long as a page does not change its language while
     it is rendered, which none does."""
     catalogue = trans_real.translation(get_language())
-    return {"gettext": catalogue.gettext, "ngettext": catalogue.ngettext}
+    return {"_": catalogue.gettext, "gettext": catalogue.gettext, "ngettext": catalogue.ngettext}

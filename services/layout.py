@@ -42,9 +42,10 @@ def site_layout(request: HttpRequest | None) -> SiteLayout:
     """The layout's links for ``request``'s page (none for a page rendered without a request,
     such as the server error page)."""
     support_list = _support_list(request)
+    addresses = _addresses()
 
     def link(name: str, label: str, keep: bool = True) -> list[Link]:
-        url = page_url(name)
+        url = _reversed(name, *addresses)
         return [Link(url_keeping(url, support_list) if keep else url, label)] if url else []
 
     if request is None:
@@ -52,7 +53,7 @@ def site_layout(request: HttpRequest | None) -> SiteLayout:
     else:
         path, mark, query = request.get_full_path().partition("?")
         languages = [
-            Link(f"{_translated(path, code, *_addresses())}{mark}{query}", name, code)
+            Link(f"{_translated(path, code, *addresses)}{mark}{query}", name, code)
             for code, name in LANGUAGE_SELF_NAMES.items()
         ]
     count = len(support_list.ids)
@@ -64,7 +65,7 @@ def site_layout(request: HttpRequest | None) -> SiteLayout:
     )
     return SiteLayout(
         language=get_language(),
-        home_url=url_keeping(page_url("services:home"), support_list),
+        home_url=url_keeping(_reversed("services:home", *addresses), support_list),
         language_links=languages,
         nav=[
             *link("services:search", pgettext("navigation: the search page", "Search")),

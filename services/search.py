@@ -528,17 +528,16 @@ def filter_mask(snapshot: Snapshot, request: SearchRequest) -> np.ndarray:
 
 
 def _any_of(snapshot: Snapshot, facet: str, codes: Sequence[str]) -> np.ndarray:
-    columns = [c for c in (snapshot.column(facet, code) for code in codes) if c is not None]
-    if not columns:
-        return np.zeros(len(snapshot), dtype=bool)
-    return snapshot.facets[facet][:, columns].any(axis=1)
+    mask = np.zeros(len(snapshot), dtype=bool)
+    mask[snapshot.code_rows(facet, codes)] = True
+    return mask
 
 
 def _target_group_mask(snapshot: Snapshot, codes: Sequence[str]) -> np.ndarray:
     listed, unlisted_counts = availability.listings_counting_for(codes)
     mask = _any_of(snapshot, "target_group", sorted(listed))
     if unlisted_counts:
-        mask |= ~snapshot.facets["target_group"].any(axis=1)
+        mask |= snapshot.unlisted("target_group")
     return mask
 
 

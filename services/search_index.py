@@ -672,6 +672,25 @@ class Snapshot:
         except ValueError:
             return None
 
+    def code_rows(self, facet: str, codes: Iterable[str]) -> np.ndarray:
+        """The rows listing any of ``codes`` of ``facet`` (a row listing several of them comes
+        once for each): each code's rows are found once per index, where reading a column of
+        the facet's matrix goes across every row."""
+        found = []
+        for code in codes:
+            key = ("code rows", facet, code)
+            if (rows := self.fragments.get(key)) is None:
+                column = self.column(facet, code)
+                rows = self.fragments[key] = (
+                    np.empty(0, dtype=np.int64)
+                    if column is None
+                    else np.flatnonzero(self.facets[facet][:, column])
+                )
+            found.append(rows)
+        if len(found) == 1:
+            return found[0]
+        return np.concatenate(found) if found else np.empty(0, dtype=np.int64)
+
     # Text.
 
     @functools.cached_property
@@ -761,10 +780,8 @@ class Snapshot:
                 levels.append((WEIGHTS[name], self.postings[name].rows_of(full)))
         for facet, (full_codes, partial_codes) in self.label_matches(variants, lookup.ends).items():
             for codes, share in ((partial_codes, PARTIAL), (full_codes, 1.0)):
-                columns = [self.codes[facet].index(code) for code in codes]
-                if columns:
-                    rows = np.flatnonzero(self.facets[facet][:, columns].any(axis=1))
-                    levels.append((WEIGHTS["keyword"] * share, rows))
+                if codes:
+                    levels.append((WEIGHTS["keyword"] * share, self.code_rows(facet, codes)))
         scores = np.zeros(len(self.ids), dtype=np.float64)
         # Ascending weights: a later, heavier match overwrites a lighter one.
         for weight, rows in sorted(levels, key=lambda level: level[0]):
@@ -777,12 +794,16 @@ class Snapshot:
         facet (a separation group before a helpline listing eight situations)."""
         scores = np.zeros(len(self.ids), dtype=np.float64)
         for facet, codes in concepts.items():
-            columns = [c for c in (self.column(facet, code) for code in codes) if c is not None]
-            if not columns:
-                continue
-            held = self.facets[facet][:, columns].any(axis=1)
-            scores = np.maximum(scores, np.where(held, self.concept_weights(facet), 0.0))
+            rows = self.code_rows(facet, sorted(codes))
+            scores[rows] = np.maximum(scores[rows], self.concept_weights(facet)[rows])
         return scores
+
+    def unlisted(self, facet: str) -> np.ndarray:
+        """Rows listing no code of ``facet`` (once per index)."""
+        key = ("unlisted", facet)
+        if (found := self.fragments.get(key)) is None:
+            found = self.fragments[key] = ~self.facets[facet].any(axis=1)
+        return found
 
     def concept_weights(self, facet: str) -> np.ndarray:
         """Per row, ``CONCEPT_WEIGHT`` times the row's specificity in ``facet``: one over the
@@ -801,7 +822,9 @@ class Snapshot:
         n = len(self.ids)
         weight = np.zeros(n, dtype=np.float64)
         if slot.lookup is not None:
-            weight = self.lookup_scores(slot.lookup) * slot.quality
+            weight = self.lookup_scores(slot.lookup)
+            if slot.quality != 1.0:
+                weight *= slot.quality
         if slot.concepts and slot.phrase:
             weight = weight + self.concept_scores(slot.concepts)
         elif slot.concepts:
@@ -834,7 +857,7 @@ class Snapshot:
         weights: list[float] = []
         for slot in slots:
             weight, share, part_idf = self.slot_scores(slot)
-            matched = int((share > 0).sum())
+            matched = int(np.count_nonzero(share))
             word_idf = idf(matched, n) if matched else 0.0
             # In the coverage every word counts alike (rarity is no importance: *paljon* is
             # rare), a word the lexicon knows twice; in the score, rarer words weigh more.

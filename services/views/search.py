@@ -28,6 +28,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from services import tiers
+from services.cards import PageCards
 from services.demand import demand_key, record_search
 from services.opening_hours import HELSINKI
 from services.page_cache import PageCache
@@ -47,7 +48,6 @@ from services.search import (
 from services.search_index import Snapshot, current_snapshot, index_version
 from services.support_list import PARAM as LIST_PARAM
 from services.support_list import SupportList, ToggleLinks, parse_support_list, service_links
-from services.templatetags.cards import PageCards
 from services.templatetags.text_language import active_language
 from services.views.common import example_content
 
@@ -304,7 +304,12 @@ def _search_context(
         "national_url": link([("tier", "DIGITAL")]),
         "list_param": support_list.param,
         "service_url": (service_url := service_links(support_list)),
-        "cards": PageCards(service_url, ToggleLinks(request, support_list), support_list),
+        "cards": PageCards(
+            service_url,
+            ToggleLinks(request, support_list),
+            support_list,
+            search_request.place.municipality.name if search_request.place else None,
+        ),
         "found": _found,
         "example_content": example_content(
             [*results.services, *(suggested.remote if suggested else [])]

@@ -1,4 +1,4 @@
-"""The result cards (Jinja2, ``templates/jinja2/includes/service_cards.html``): escaped text,
+"""The result cards (Jinja2, ``templates/jinja2/includes/service_card.html``): escaped text,
 links that keep the support list, and the list's add and remove links."""
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from django.template.defaultfilters import floatformat
 from django.test import Client, RequestFactory
 from django.utils import translation
 
+from services.cards import one_decimal
 from services.models import SupportService
 from services.search_index import catalogue_changed
 from services.support_list import ToggleLinks, parse_support_list, with_list
-from services.templatetags.cards import one_decimal
 
 pytestmark = pytest.mark.django_db
 

@@ -10,6 +10,7 @@ import pytest
 from django.utils import translation
 
 from services import catalogue
+from services.cards import card_markup
 from services.models import Location, Organisation, SupportService
 from services.search import SearchRequest, parse_search, run_search
 from services.search_index import (
@@ -22,7 +23,6 @@ from services.search_index import (
     rebuild_search_index,
 )
 from services.search_query import speller
-from services.templatetags.cards import card_markup
 from tests.factories import LocationFactory, SupportServiceFactory
 
 pytestmark = pytest.mark.django_db
@@ -168,14 +168,14 @@ def test_the_spelling_corrector_is_brought_up_to_date_not_made_again(
 
 
 def shown_cards(snapshot: Snapshot) -> list[tuple[int, str, str]]:
-    """Each card the queries show, as its markup (heading and details), in Finnish."""
+    """Each card the queries show, as its markup (the card, its button), in Finnish."""
     shown = []
     with translation.override("fi"):
         for params in [*QUERIES, {}]:
             request: SearchRequest = parse_search(params, snapshot=snapshot)
             for hit in run_search(request, per_page=50).hits:
                 markup = card_markup(hit)
-                shown.append((hit.service.pk, str(markup.heading("/x/")), str(markup.details)))
+                shown.append((hit.service.pk, markup.card, markup.add))
     return shown
 
 
@@ -198,7 +198,7 @@ def test_cards_kept_over_a_change_show_what_cards_read_afresh_show(
     assert patched.patches == 1
     cards = shown_cards(patched)
     assert cards == shown_cards(load_snapshot(patched.version, patched.sequence))
-    assert any("Perheneuvonnan uusi nimi" in heading for _pk, heading, _details in cards)
+    assert any("Perheneuvonnan uusi nimi" in card[1] for card in cards)
     kept = patched.fragments[(CARDS, "fi")]
     untouched = set(kept_before) - changed
     assert untouched
