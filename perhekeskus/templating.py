@@ -1,9 +1,11 @@
 """The Jinja2 environment of Django's Jinja2 backend (``TEMPLATES``, ``templates/jinja2/``).
 
-Jinja2 renders the fragments a page repeats many times, the search result cards first: it
-compiles a template to Python code, about ten times cheaper to render than Django's template
-language. Texts are translated with Django's catalogues (``_("…")``, which ``makemessages``
-finds in these templates too); the filters and functions are those of the Django templates.
+Jinja2 renders the site's layout (``layout.html``, every page's, the Django pages' through
+``{% layout %}``), the search page, the page parents ask for most, and the fragments pages
+share with it: it compiles a template to Python code, several times cheaper to render than
+Django's template language. Texts are translated with Django's catalogues (``_("…")``, which
+``makemessages`` finds in these templates too: plural texts are made in Python); the filters
+and functions are those of the Django templates.
 """
 
 from __future__ import annotations

@@ -301,7 +301,7 @@ class CardService:
         )
         self.first_phone = row["first_phone"]
         # The card's markup that depends on the service alone, once made
-        # (``services.templatetags.cards.card_markup``).
+        # (``services.cards.card_markup``).
         self.markup: Any = None
 
     @property
