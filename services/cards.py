@@ -18,12 +18,13 @@ from services.support_list import SupportList, button_labels
 TENTH = Decimal("0.1")
 
 
-def one_decimal(value: float) -> str:
+def one_decimal(value: float, separator: str | None = None) -> str:
     """``value`` rounded half up to one decimal, with the decimal separator of the page's
-    language: what ``floatformat:1`` writes (without grouping, as the site's settings have
-    it), at a fraction of its cost; every card with a distance shows one."""
+    language (or ``separator``, looked up once for a page): what ``floatformat:1`` writes
+    (without grouping, as the site's settings have it), at a fraction of its cost; every
+    card with a distance shows one."""
     rounded = Decimal(repr(float(value))).quantize(TENTH, rounding=ROUND_HALF_UP)
-    return str(rounded).replace(".", get_format("DECIMAL_SEPARATOR"))
+    return str(rounded).replace(".", separator or get_format("DECIMAL_SEPARATOR"))
 
 
 # The slots of a card's markup: text from the catalogue cannot hold them unescaped.
@@ -57,6 +58,7 @@ class PageCards:
         self.service_url, self.toggle, self.on_list = service_url, toggle, set(support_list.ids)
         self.municipality = municipality
         self.reaches: dict[tuple[bool, bool], str] = {}
+        self.separator = get_format("DECIMAL_SEPARATOR")
 
     def __call__(self, hit: Hit) -> Markup:
         markup, pk = card_markup(hit), hit.service.pk
@@ -68,17 +70,18 @@ class PageCards:
         )
 
     def _reach(self, hit: Hit) -> str:
-        kind = (hit.distance_km is not None, hit.remote_for is not None)
+        distance, remote = kind = (hit.distance_km is not None, hit.remote_for is not None)
         if not any(kind):
             return ""
         if (reach := self.reaches.get(kind)) is None:
-            distance, remote = kind
             reach = self.reaches[kind] = str(
                 _macros().reach(
                     KM_SLOT if distance else None, self.municipality if remote else None
                 )
             )
-        return reach.replace(KM_SLOT, one_decimal(hit.distance_km)) if kind[0] else reach
+        if distance:
+            return reach.replace(KM_SLOT, one_decimal(hit.distance_km, self.separator))
+        return reach
 
 
 def card_markup(hit: Hit) -> CardMarkup:

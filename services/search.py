@@ -153,6 +153,10 @@ class SearchRequest:
 
     def params(self, *, page: int | None = None, sort: str | None = None) -> list[tuple[str, str]]:
         """The request as canonical query parameters (for links that keep the search)."""
+        return self.search_params() + self.order_params(page=page, sort=sort)
+
+    def search_params(self) -> list[tuple[str, str]]:
+        """What is searched for, as canonical query parameters: words, place and filters."""
         result: list[tuple[str, str]] = []
         if self.text:
             result.append(("q", self.text))
@@ -163,6 +167,13 @@ class SearchRequest:
         if self.age is not None:
             result.append(("age", str(self.age)))
         result += [(flag, "1") for flag in (*FLAGS, *SWITCHES) if getattr(self, flag)]
+        return result
+
+    def order_params(
+        self, *, page: int | None = None, sort: str | None = None
+    ) -> list[tuple[str, str]]:
+        """The order and page, as canonical query parameters (the current ones, or these)."""
+        result: list[tuple[str, str]] = []
         chosen_sort = sort or self.sort
         if chosen_sort != "relevance":
             result.append(("sort", chosen_sort))

@@ -865,14 +865,17 @@ class Snapshot:
             weights.append(emphasis if matched else 0.0)
             idfs.append(word_idf * emphasis)
             part_idfs.append(part_idf)
-            coverage += weights[-1] * share
-            score += word_idf * emphasis * weight
+            if matched:  # a word matching nothing adds nothing
+                coverage += share if weights[-1] == 1.0 else weights[-1] * share
+                score += word_idf * emphasis * weight
         total = sum(weights)
         if total > 0:
             coverage /= total
         best = float(coverage.max()) if n else 0.0
         threshold = KEEP_SHARE * best
-        keep = (coverage > 0) & (coverage >= threshold - COVERAGE_EPSILON)
+        lowest = threshold - COVERAGE_EPSILON
+        # (coverage > 0) & (coverage >= lowest), in one pass where the second implies the first
+        keep = coverage >= lowest if lowest > 0 else coverage > 0
         return TextMatch(coverage, score, weights, idfs, part_idfs, threshold, keep)
 
     def open_rows(self, local: dt.datetime) -> np.ndarray:

@@ -217,13 +217,11 @@ def _search_context(
             parts.append(part)
         return "?" + "&".join(parts)
 
-    asked: dict[tuple[int | None, str | None], list[tuple[str, str]]] = {}
+    searched = search_request.search_params()
 
     def params(page: int | None = None, sort: str | None = None) -> list[tuple[str, str]]:
-        """The search's parameters (``SearchRequest.params``), worked out once per variant."""
-        if (found := asked.get((page, sort))) is None:
-            found = asked[page, sort] = search_request.params(page=page, sort=sort)
-        return found
+        """``SearchRequest.params``, with what is searched for worked out once."""
+        return searched + search_request.order_params(page=page, sort=sort)
 
     names = filter_names()
     removals = []
