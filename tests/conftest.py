@@ -15,6 +15,7 @@ from django.test import Client
 from django.utils import translation
 
 from accounts.models import User
+from services import search_index
 from services.models import Municipality
 from services.reference_data import load_reference_data
 from tests.cast import make_user, sign_in
@@ -28,6 +29,16 @@ def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequ
     """Load the shipped reference data once per test database."""
     with django_db_blocker.unblock():
         load_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def index_of_this_database() -> None:
+    """The process's search index belongs to the database it was read from. Each test's
+    database starts again from the same state, the index's change numbers included, so an
+    index kept from an earlier test would be brought up to date with this test's changes as if
+    they followed its own (a running site never sees its database go back; a restore goes into
+    a new database, read by new processes). Each test reads the index of its own database."""
+    search_index._current = None
 
 
 @pytest.fixture(autouse=True)
