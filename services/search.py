@@ -243,9 +243,11 @@ def _card_rows(ids: list[int]) -> QuerySet:
 # The fields of the published services ``ids`` a result card shows.
 card_rows = ValuesByIds(SupportService, _card_rows)
 # The cards' services kept with each index (``Snapshot.fragments``, ``CARDS``), per language:
-# a page of results reads only those it has not shown before. At most this many per language;
-# an index patched after a change keeps those of the services it did not touch.
-CARDS_KEPT = 4000
+# a page of results reads only those it has not shown before. At most this many per language
+# (about 4 KB each with their markup: 8 MB per language and web process), then all are let go
+# and read again as pages need them; an index patched after a change keeps those of the
+# services it did not touch.
+CARDS_KEPT = 2000
 
 
 def card_services(snapshot: Snapshot, ids: list[int], language: str) -> dict[int, CardService]:
