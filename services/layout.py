@@ -16,7 +16,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse, translate_url
 from django.utils.translation import get_language, gettext, ngettext, pgettext
 
-from services.support_list import PARAM, SupportList, parse_support_list, url_keeping
+from services.support_list import request_support_list, url_keeping
 
 # Each language's name in itself, as a language switcher shows it.
 LANGUAGE_SELF_NAMES = {"fi": "Suomeksi", "sv": "På svenska", "en": "In English"}
@@ -41,7 +41,7 @@ class SiteLayout:
 def site_layout(request: HttpRequest | None) -> SiteLayout:
     """The layout's links for ``request``'s page (none for a page rendered without a request,
     such as the server error page)."""
-    support_list = _support_list(request)
+    support_list = request_support_list(request)
     addresses = _addresses()
 
     def link(name: str, label: str, keep: bool = True) -> list[Link]:
@@ -78,14 +78,6 @@ def site_layout(request: HttpRequest | None) -> SiteLayout:
             *link("services:privacy", gettext("Privacy notice"), keep=False),
         ],
     )
-
-
-def _support_list(request: HttpRequest | None) -> SupportList:
-    if request is None:
-        return parse_support_list(None)
-    if not hasattr(request, "support_list"):
-        request.support_list = parse_support_list(request.GET.get(PARAM))
-    return request.support_list
 
 
 # Reversing and resolving addresses is most of the layout's cost, and every page asks the same:

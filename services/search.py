@@ -253,7 +253,7 @@ CARDS_KEPT = 2000
 def card_services(snapshot: Snapshot, ids: list[int], language: str) -> dict[int, CardService]:
     """The published services ``ids`` as result cards show them in ``language`` (without those
     no longer published)."""
-    kept: dict[int, CardService] = snapshot.fragments.setdefault((CARDS, language), {})
+    kept: dict[int, CardService] = snapshot.once((CARDS, language), dict)
     found = {pk: service for pk in ids if (service := kept.get(pk)) is not None}
     if len(found) < len(ids):
         fresh = {
@@ -742,11 +742,10 @@ def _without(request: SearchRequest, param: str, value: str) -> SearchRequest:
 
 def _labels(snapshot: Snapshot, facet: str, rows: np.ndarray, language: str) -> list[list[str]]:
     """The labels of each of ``rows``' terms of ``facet``, in the taxonomy's order."""
-    key = ("labels", facet, language)
-    shown = snapshot.fragments.get(key)
-    if shown is None:
-        codes = snapshot.codes[facet]
-        shown = snapshot.fragments[key] = [snapshot.label(facet, code, language) for code in codes]
+    shown = snapshot.once(
+        ("labels", facet, language),
+        lambda: [snapshot.label(facet, code, language) for code in snapshot.codes[facet]],
+    )
     labels: list[list[str]] = [[] for _row in rows]
     found, columns = np.nonzero(snapshot.facets[facet][rows])
     for position, column in zip(found.tolist(), columns.tolist(), strict=True):

@@ -48,6 +48,7 @@ import uuid
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import snowballstemmer
@@ -672,21 +673,25 @@ class Snapshot:
         except ValueError:
             return None
 
+    def once(self, key: object, make: Callable[[], Any]) -> Any:
+        """What ``make`` makes, kept in ``fragments`` under ``key`` for this index: made once
+        (two threads may both make it; all of them then use the one kept first)."""
+        if (found := self.fragments.get(key)) is None:
+            found = self.fragments.setdefault(key, make())
+        return found
+
     def code_rows(self, facet: str, codes: Iterable[str]) -> np.ndarray:
         """The rows listing any of ``codes`` of ``facet`` (a row listing several of them comes
         once for each): each code's rows are found once per index, where reading a column of
         the facet's matrix goes across every row."""
-        found = []
-        for code in codes:
-            key = ("code rows", facet, code)
-            if (rows := self.fragments.get(key)) is None:
-                column = self.column(facet, code)
-                rows = self.fragments[key] = (
-                    np.empty(0, dtype=np.int64)
-                    if column is None
-                    else np.flatnonzero(self.facets[facet][:, column])
-                )
-            found.append(rows)
+
+        def rows_of(code: str) -> np.ndarray:
+            column = self.column(facet, code)
+            if column is None:
+                return np.empty(0, dtype=np.int64)
+            return np.flatnonzero(self.facets[facet][:, column])
+
+        found = [self.once(("code rows", facet, c), functools.partial(rows_of, c)) for c in codes]
         if len(found) == 1:
             return found[0]
         return np.concatenate(found) if found else np.empty(0, dtype=np.int64)
@@ -800,20 +805,17 @@ class Snapshot:
 
     def unlisted(self, facet: str) -> np.ndarray:
         """Rows listing no code of ``facet`` (once per index)."""
-        key = ("unlisted", facet)
-        if (found := self.fragments.get(key)) is None:
-            found = self.fragments[key] = ~self.facets[facet].any(axis=1)
-        return found
+        return self.once(("unlisted", facet), lambda: ~self.facets[facet].any(axis=1))
 
     def concept_weights(self, facet: str) -> np.ndarray:
         """Per row, ``CONCEPT_WEIGHT`` times the row's specificity in ``facet``: one over the
         square root of how many more of its codes the row lists than one (once per index)."""
-        key = ("concept weights", facet)
-        if (found := self.fragments.get(key)) is None:
-            listed = self.facets[facet].sum(axis=1)
-            specificity = 1.0 / np.sqrt(np.maximum(listed - 1, 1))
-            found = self.fragments[key] = CONCEPT_WEIGHT * specificity
-        return found
+
+        def weights() -> np.ndarray:
+            specificity = 1.0 / np.sqrt(np.maximum(self.facets[facet].sum(axis=1) - 1, 1))
+            return CONCEPT_WEIGHT * specificity
+
+        return self.once(("concept weights", facet), weights)
 
     def slot_scores(self, slot: Slot) -> tuple[np.ndarray, np.ndarray, list[float]]:
         """(weight, share of the word matched, idf of each compound part) per row for one

@@ -93,6 +93,16 @@ def with_list(params: QueryDict, support_list: SupportList) -> str:
     return f"?{encoded}" if encoded else ""
 
 
+def request_support_list(request: HttpRequest | None) -> SupportList:
+    """The support list ``request`` carries (read from its address once; a view may have set
+    it already, as understood); an empty one without a request."""
+    if request is None:
+        return SupportList()
+    if not hasattr(request, "support_list"):
+        request.support_list = parse_support_list(request.GET.get(PARAM))
+    return request.support_list
+
+
 def url_keeping(url: str, support_list: SupportList) -> str:
     """``url`` with ``support_list`` added, so the list is not lost on the way."""
     if not support_list.ids:

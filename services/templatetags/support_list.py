@@ -5,15 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.http import HttpRequest
 from django.template import engines
 from django.utils.safestring import SafeString, mark_safe
 
 from services.support_list import (
-    PARAM,
     SupportList,
     ToggleLinks,
-    parse_support_list,
+    request_support_list,
     url_keeping,
 )
 
@@ -22,10 +20,7 @@ register = template.Library()
 
 def current_list(context: template.Context) -> SupportList:
     current = context.get("support_list")
-    if current is None:
-        request: HttpRequest | None = context.get("request")
-        current = parse_support_list(request.GET.get(PARAM) if request else None)
-    return current
+    return request_support_list(context.get("request")) if current is None else current
 
 
 @register.simple_tag(takes_context=True)

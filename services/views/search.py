@@ -389,24 +389,19 @@ def _chosen(choices: Choices, chosen: Collection[str]) -> SafeString:
 
 def _choices(snapshot: Snapshot, facet: str, language: str, chosen: tuple[str, ...]) -> SafeString:
     """A facet's checkboxes as HTML (each one's markup made once per index and language)."""
-    key = ("choices", facet, language)
-    snippets = snapshot.fragments.get(key)
-    if snippets is None:
-        snippets = []
-        for code in snapshot.codes[facet]:
-            label = capfirst(_code_label(snapshot, facet, code, language))
-            markup = (
-                '<li class="choice"><input type="checkbox" id="f-{0}-{1}" name="{0}" '
-                'value="{1}"{2}> <label for="f-{0}-{1}">{3}</label></li>'
-            )
-            snippets.append(
-                (
-                    code,
-                    format_html(markup, facet, code, "", label),
-                    format_html(markup, facet, code, mark_safe(" checked"), label),
-                )
-            )
-        snapshot.fragments[key] = snippets
+    markup = (
+        '<li class="choice"><input type="checkbox" id="f-{0}-{1}" name="{0}" '
+        'value="{1}"{2}> <label for="f-{0}-{1}">{3}</label></li>'
+    )
+
+    def snippet(code: str) -> tuple[str, SafeString, SafeString]:
+        label = capfirst(_code_label(snapshot, facet, code, language))
+        checked = format_html(markup, facet, code, mark_safe(" checked"), label)
+        return code, format_html(markup, facet, code, "", label), checked
+
+    snippets = snapshot.once(
+        ("choices", facet, language), lambda: [snippet(code) for code in snapshot.codes[facet]]
+    )
     return _chosen(snippets, chosen)
 
 
