@@ -398,6 +398,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # DRF's negotiation, with a short way for clients accepting anything.
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "services.negotiation.Negotiation",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "120/minute")},
@@ -413,6 +415,12 @@ API_PAGE_CACHE_ENTRIES = envint("API_PAGE_CACHE_ENTRIES", "200")
 # … in at most this many bytes (an answer larger than a quarter of it is not kept).
 API_PAGE_CACHE_BYTES = envint("API_PAGE_CACHE_BYTES", str(64 * 1024 * 1024))
 API_PAGE_CACHE_SECONDS = envint("API_PAGE_CACHE_SECONDS", "60")
+# Each web process keeps the written documents of this many published services with the search
+# index, per list and language (/api/v1/services/, /api/hsds/services), so that a page made
+# afresh joins them instead of reading and writing each service again (0: none); carried over
+# catalogue changes for the services they did not touch (services/api.py, ``page_from_index``).
+# A document is about 3 KB in /api/v1/ and 1 KB in HSDS: 2,000 hold 6 MB and 2 MB a language.
+API_DOCUMENTS_KEPT = envint("API_DOCUMENTS_KEPT", "2000")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Perhekeskus API",
     "DESCRIPTION": (

@@ -10,7 +10,8 @@ its answers to clients without cookies are kept in memory until the catalogue ch
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -21,6 +22,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import permissions, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
@@ -54,7 +56,8 @@ from services.models import (
     WellbeingServicesCounty,
 )
 from services.page_cache import PageCache
-from services.search_index import index_version
+from services.search import SearchRequest, published_ids
+from services.search_index import current_snapshot, index_version
 
 MAX_PAGE_SIZE = 200
 
@@ -101,13 +104,19 @@ class ReadOnlyOrStaff(permissions.BasePermission):
         return is_administrator(request.user) and signed_in_fully(request.user)
 
 
+def sees_published_only(request: Request) -> bool:
+    """Whether the client sees the published services only: all but signed-in staff."""
+    user = request.user
+    return not (is_staff_member(user) and signed_in_fully(user))
+
+
 def visible_services(request: Request) -> QuerySet[SupportService]:
     """Published services; a signed-in staff member also sees the unpublished services they
     may edit (drafts, pending review, archived). Pending changes to a published service are
     never shown: the API reads the published rows."""
     services = SupportService.objects.all()
     user = request.user
-    if not (is_staff_member(user) and signed_in_fully(user)):
+    if sees_published_only(request):
         return services.published()
     if is_administrator(user):
         return services
@@ -146,13 +155,46 @@ def kept_page(request: Request, answer: Callable[[], HttpResponseBase]) -> HttpR
     if kept is not None:
         return HttpResponse(kept.content, content_type=kept.content_type)
     response = answer()
-    if isinstance(response, Response) and response.status_code == 200:
+    if response.status_code != 200 or response.streaming:
+        return response
 
-        def keep(rendered: HttpResponseBase) -> None:
-            kept_pages.put(key, KeptPage(rendered.content, rendered["Content-Type"]))
+    def keep(rendered: HttpResponseBase) -> None:
+        kept_pages.put(key, KeptPage(rendered.content, rendered["Content-Type"]))
 
+    if isinstance(response, Response):
         response.add_post_render_callback(keep)
+    else:  # written already (``json_page``)
+        keep(response)
     return response
+
+
+def json_page(envelope: dict[str, object], documents: Sequence[bytes]) -> HttpResponse:
+    """``envelope`` as DRF's JSON renderer writes it, its last member a list holding
+    ``documents``, each already written by that renderer (``encoded``): a page joined from
+    documents kept with the index, the same bytes as the renderer would write for the whole
+    (tests/search/test_api_lists_from_index.py)."""
+    *_, last = envelope
+    head = encoded({**envelope, last: []})
+    assert head.endswith(b"[]}")
+    body = b"".join((head[:-2], b",".join(documents), b"]}"))
+    return HttpResponse(body, content_type="application/json")
+
+
+_JSON = JSONRenderer()
+
+
+def encoded(document: object) -> bytes:
+    """``document`` as the API's JSON renderer writes it (compact, UTF-8)."""
+    return _JSON.render(document)
+
+
+def plain_json(request: Request) -> bool:
+    """Whether the answer is compact JSON (not the browsable API, not indented JSON)."""
+    renderer = request.accepted_renderer
+    return (
+        type(renderer) is JSONRenderer
+        and renderer.get_indent(request.accepted_media_type, {}) is None
+    )
 
 
 class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
@@ -167,15 +209,41 @@ def hours_prefetches() -> tuple[str, str]:
     return ("opening_hours", "opening_hours_exceptions")
 
 
-# The columns of the services ``ids`` their documents show.
+def _service_columns(services: QuerySet[SupportService], ids: list[int]) -> QuerySet:
+    return services.rewrite(False).filter(pk__in=ids).values(*serializers.SERVICE_COLUMNS)
+
+
+# The columns of the services ``ids`` their documents show: of any status, or published only.
 service_rows = ValuesByIds(
-    SupportService,
-    lambda ids: (
-        SupportService.objects.rewrite(False)
-        .filter(pk__in=ids)
-        .values(*serializers.SERVICE_COLUMNS)
-    ),
+    SupportService, lambda ids: _service_columns(SupportService.objects.all(), ids)
 )
+published_service_rows = ValuesByIds(
+    SupportService, lambda ids: _service_columns(SupportService.objects.published(), ids)
+)
+
+
+def service_page_documents(
+    ids: Sequence[int], rows: ValuesByIds = service_rows
+) -> list[dict[str, object]]:
+    """The documents of the services ``ids`` (those ``rows`` reads), in that order."""
+    by_pk = {row["pk"]: row for row in rows(ids)}
+    page = [by_pk[pk] for pk in ids if pk in by_pk]
+    for row, codes in zip(page, service_codes([row["pk"] for row in page]), strict=True):
+        row["codes"] = codes
+    return serializers.service_documents(page)
+
+
+def encoded_service_documents(ids: list[int]) -> dict[int, bytes]:
+    """The written documents of the published services ``ids``, by id."""
+    return {
+        document["id"]: encoded(document)
+        for document in service_page_documents(ids, published_service_rows)
+    }
+
+
+# Filters the search index cannot answer; a list using any of them is read from the database.
+DATABASE_FILTERS = frozenset({"organisation", "method", "updated_since", "status"})
+SEARCH_FILTERS = frozenset(filters.ServiceFilter.base_filters) - DATABASE_FILTERS
 
 
 class ServiceViewSet(ReadOnlyViewSet):
@@ -205,18 +273,53 @@ class ServiceViewSet(ReadOnlyViewSet):
     def list(self, request: Request, *args: object, **kwargs: object) -> HttpResponseBase:
         return kept_page(request, self.list_page)
 
-    def list_page(self) -> Response:
+    def list_page(self) -> HttpResponseBase:
         """The serializer's documents, read as plain values (``service_documents``): a page of
-        50 in a fixed number of queries and without a model instance per row."""
+        50 in a fixed number of queries and without a model instance per row. A client who
+        sees the published services only, filtering as the public search does, is answered
+        from the search index: the services it finds, and their documents kept with it."""
+        params = self.request.query_params
+        if sees_published_only(self.request) and not DATABASE_FILTERS & params.keys():
+            return self.page_from_index()
         queryset = self.filter_queryset(self.get_queryset())
         # The page's ids first: counting the services alone, without the organisations the
         # documents join, is many times faster on a large catalogue.
         ids = list(self.paginate_queryset(queryset.values_list("pk", flat=True)) or [])
-        by_pk = {row["pk"]: row for row in service_rows(ids)}
-        page = [by_pk[pk] for pk in ids]
-        for row, codes in zip(page, service_codes(ids), strict=True):
-            row["codes"] = codes
-        return self.get_paginated_response(serializers.service_documents(page))
+        return self.get_paginated_response(service_page_documents(ids))
+
+    def page_from_index(self) -> HttpResponseBase:
+        snapshot = current_snapshot()
+        search = self.search_request()
+        search.snapshot = snapshot
+        ids = published_ids(search)
+        positions = self.paginate_queryset(range(len(ids))) or []
+        page_ids = ids[positions].tolist()
+        kept = snapshot.per_service(
+            ("api", "services"),
+            page_ids,
+            encoded_service_documents,
+            limit=settings.API_DOCUMENTS_KEPT,
+        )
+        documents = [kept[pk] for pk in page_ids if pk in kept]
+        if not plain_json(self.request):
+            return self.get_paginated_response([json.loads(document) for document in documents])
+        paginator = self.paginator
+        return json_page(
+            {
+                "count": paginator.page.paginator.count,
+                "next": paginator.get_next_link(),
+                "previous": paginator.get_previous_link(),
+                "results": [],
+            },
+            documents,
+        )
+
+    def search_request(self) -> SearchRequest:
+        """The request's search filters, checked as the filter set checks them."""
+        params = self.request.query_params
+        if not SEARCH_FILTERS & params.keys():
+            return SearchRequest()  # nothing to check
+        return filters.checked_search_request(params)
 
     def get_object(self) -> SupportService:
         service = super().get_object()

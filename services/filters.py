@@ -14,7 +14,9 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
+from django_filters.utils import translate_validation
 
 from services.models import (
     Channel,
@@ -156,6 +158,9 @@ def code_choices(facet: str) -> list[tuple[str, str]]:
 
 
 class ServiceFilter(django_filters.FilterSet):
+    """The public search's filters, and the database's (``organisation``, ``method``,
+    ``updated_since``, ``status``)."""
+
     q = django_filters.CharFilter(
         method="skip",
         max_length=MAX_TEXT_LENGTH,
@@ -220,27 +225,56 @@ class ServiceFilter(django_filters.FilterSet):
         model = SupportService
         fields: list[str] = []
 
+    def get_form_class(self) -> type[forms.Form]:
+        return service_filter_form()
+
     def skip(self, queryset: QuerySet, name: str, value: object) -> QuerySet:
         """The search filters are applied together in ``filter_queryset``."""
         return queryset
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
-        queryset = super().filter_queryset(queryset)
-        data = self.form.cleaned_data
-        request = SearchRequest(
-            text=data.get("q") or "",
-            place=data.get("place"),
-            age=data.get("age"),
-            **{
-                attribute: tuple(data.get(parameter) or ())
-                for parameter, (attribute, _facet) in CODE_FILTERS.items()
-            },
-            **{flag: bool(data.get(flag)) for flag in FLAGS},
-        )
-        queryset = filter_services(queryset, request)
-        if data.get("method"):
+        queryset = filter_services(super().filter_queryset(queryset), self.search_request())
+        if self.form.cleaned_data.get("method"):
             queryset = queryset.distinct()
         return queryset
+
+    def search_request(self) -> SearchRequest:
+        """The search filters of the (valid) parameters."""
+        return search_request_of(self.form.cleaned_data)
+
+
+def search_request_of(data: dict[str, Any]) -> SearchRequest:
+    """The search filters of ``ServiceFilter``'s cleaned parameters."""
+    return SearchRequest(
+        text=data.get("q") or "",
+        place=data.get("place"),
+        age=data.get("age"),
+        **{
+            attribute: tuple(data.get(parameter) or ())
+            for parameter, (attribute, _facet) in CODE_FILTERS.items()
+        },
+        **{flag: bool(data.get(flag)) for flag in FLAGS},
+    )
+
+
+def checked_search_request(params: QueryDict) -> SearchRequest:
+    """The search filters of ``params``, checked as ``ServiceFilter`` checks them (a bad one
+    raises DRF's ValidationError, a 400), without making a filter set: the search index
+    answers them, not a queryset."""
+    form = service_filter_form()(params)
+    if not form.is_valid():
+        raise translate_validation(form.errors)
+    return search_request_of(form.cleaned_data)
+
+
+@cache
+def service_filter_form() -> type[forms.Form]:
+    """The form checking ``ServiceFilter``'s parameters, made once: django-filter makes it
+    again for each request, and with sixteen filters that is most of a page's work (its fields
+    depend on the filters' definitions only)."""
+    return django_filters.FilterSet.get_form_class(
+        ServiceFilter(queryset=SupportService.objects.none())
+    )
 
 
 class OrganisationFilter(django_filters.FilterSet):

@@ -43,6 +43,17 @@ def is_postal_code(text: str) -> bool:
     return bool(POSTAL_CODE_RE.match(text))
 
 
+def area_place(area: PostalArea) -> Place:
+    """The postal area as a place (read with its municipality)."""
+    return Place(
+        label=f"{area.code} {area.name}",
+        municipality=area.municipality,
+        postal_area=area,
+        latitude=area.latitude,
+        longitude=area.longitude,
+    )
+
+
 def resolve_place(text: str, *, gazetteer: Gazetteer | None = None) -> Place | None:
     """A postal code (five digits, an existing postal area; a name may follow it, as in
     "50100 Mikkeli") or a municipality's name in Finnish or Swedish, whatever the case,
@@ -54,15 +65,7 @@ def resolve_place(text: str, *, gazetteer: Gazetteer | None = None) -> Place | N
     gazetteer = gazetteer or current_snapshot().gazetteer
     if match := POSTAL_CODE_RE.match(text):
         area = gazetteer.postal_area(match.group(1))
-        if area is None:
-            return None
-        return Place(
-            label=f"{area.code} {area.name}",
-            municipality=area.municipality,
-            postal_area=area,
-            latitude=area.latitude,
-            longitude=area.longitude,
-        )
+        return None if area is None else area_place(area)
     municipality = gazetteer.by_name.get(place_key(text))
     if municipality is None or municipality.latitude is None:
         return None

@@ -50,7 +50,6 @@ from services.models import (
 from services.opening_hours import HELSINKI, intervals_on, is_open
 from services.places import MAX_PLACE_LENGTH, Place, is_postal_code, resolve_place
 from services.search_index import (
-    CARDS,
     COMPOUND_REST_MIN,
     COVERAGE_EPSILON,
     FACETS,
@@ -242,29 +241,20 @@ def _card_rows(ids: list[int]) -> QuerySet:
 
 # The fields of the published services ``ids`` a result card shows.
 card_rows = ValuesByIds(SupportService, _card_rows)
-# The cards' services kept with each index (``Snapshot.fragments``, ``CARDS``), per language:
-# a page of results reads only those it has not shown before. At most this many per language
-# (about 4 KB each with their markup: 8 MB per language and web process), then all are let go
-# and read again as pages need them; an index patched after a change keeps those of the
-# services it did not touch.
+# The cards' services kept with each index (``Snapshot.per_service``), per language: a page of
+# results reads only those it has not shown before. At most this many per language (about 4 KB
+# each with their markup: 8 MB per language and web process).
 CARDS_KEPT = 2000
 
 
 def card_services(snapshot: Snapshot, ids: list[int], language: str) -> dict[int, CardService]:
     """The published services ``ids`` as result cards show them in ``language`` (without those
     no longer published)."""
-    kept: dict[int, CardService] = snapshot.once((CARDS, language), dict)
-    found = {pk: service for pk in ids if (service := kept.get(pk)) is not None}
-    if len(found) < len(ids):
-        fresh = {
-            row["pk"]: CardService(row, language)
-            for row in card_rows([pk for pk in ids if pk not in found])
-        }
-        if len(kept) + len(fresh) > CARDS_KEPT:
-            kept.clear()
-        kept.update(fresh)
-        found.update(fresh)
-    return found
+
+    def make(missing: list[int]) -> dict[int, CardService]:
+        return {row["pk"]: CardService(row, language) for row in card_rows(missing)}
+
+    return snapshot.per_service(("cards", language), ids, make, limit=CARDS_KEPT)
 
 
 def _in_language(texts: Mapping[str, str | None], active: str) -> str:
@@ -754,6 +744,19 @@ def _labels(snapshot: Snapshot, facet: str, rows: np.ndarray, language: str) -> 
 
 
 # The same filters in SQL, for querysets (the REST API).
+
+
+def published_ids(request: SearchRequest) -> np.ndarray:
+    """The ids, ascending, of the published services the request's filters and words find,
+    read from the index: ``filter_services`` over the published services, without the
+    database (tests/search/test_sql_filters.py pins the two together)."""
+    snapshot = request.snapshot or current_snapshot()
+    mask = filter_mask(snapshot, request)
+    if request.text and request.plan is None and query_words(request.text):
+        request.plan = plan_query(request.text, snapshot, exact=request.exact)
+    if request.plan is not None:
+        mask &= snapshot.text_match(request.plan.slots).keep
+    return snapshot.ids[mask]
 
 
 def filter_services(queryset: QuerySet, request: SearchRequest) -> QuerySet:

@@ -680,6 +680,33 @@ class Snapshot:
             found = self.fragments.setdefault(key, make())
         return found
 
+    def per_service(
+        self,
+        kind: tuple[str, ...],
+        ids: Sequence[int],
+        make: Callable[[list[int]], dict[int, Any]],
+        *,
+        limit: int,
+    ) -> dict[int, Any]:
+        """What ``make`` makes of each published service ``ids`` (by id; ``make`` leaves out
+        those no longer published), kept under ``(KEPT, *kind)`` for this index, so that only
+        services not asked for before are made. At most ``limit`` are kept; past that all are
+        let go and made again as asked for. ``patch_snapshot`` carries over those of the
+        services a change did not touch: what is kept must depend on the service's own rows,
+        its provider's and its taxonomy codes only (``services.catalogue`` counts a change to
+        any of them as a change to the service)."""
+        if limit <= 0:
+            return make(list(ids))
+        kept: dict[int, Any] = self.once((KEPT, *kind), dict)
+        found = {pk: value for pk in ids if (value := kept.get(pk)) is not None}
+        if len(found) < len(ids):
+            fresh = make([pk for pk in ids if pk not in found])
+            if len(kept) + len(fresh) > limit:
+                kept.clear()
+            kept.update(fresh)
+            found.update(fresh)
+        return found
+
     def code_rows(self, facet: str, codes: Iterable[str]) -> np.ndarray:
         """The rows listing any of ``codes`` of ``facet`` (a row listing several of them comes
         once for each): each code's rows are found once per index, where reading a column of
@@ -1301,7 +1328,7 @@ def patch_snapshot(
     fragments = {}
     if (changes := _speller_changes(old, fresh, keep)) is not None:
         fragments[SPELLER_CHANGES] = changes
-    fragments.update(_unchanged_cards(old, set(changed.tolist())))
+    fragments.update(_unchanged_kept(old, set(changed.tolist())))
     return Snapshot(
         version=version,
         sequence=sequence,
@@ -1348,19 +1375,17 @@ def patch_snapshot(
 SPELLER_CHANGES = "speller changes"
 
 
-# ``fragments`` key, with a language: the services result cards showed, by id, with their
-# markup (``services.search.card_services``). A card shows only its service's own rows, its
-# provider's name and its tier's: a change to any of them changes the service too (a provider's
-# new name changes all of its services, ``services.catalogue.changes``), so the cards of the
-# services a patch did not touch stay right.
-CARDS = "cards"
+# ``fragments`` key of what is kept for each service (``Snapshot.per_service``): (KEPT, kind...)
+# -> {service id: value}. The result cards (``services.search.card_services``), the API's
+# documents (``services.api``, ``services.hsds.views``).
+KEPT = "kept"
 
 
-def _unchanged_cards(old: Snapshot, changed: set[int]) -> dict[tuple[str, str], dict]:
+def _unchanged_kept(old: Snapshot, changed: set[int]) -> dict[tuple, dict]:
     return {
-        key: {pk: card for pk, card in cards.items() if pk not in changed}
-        for key, cards in list(old.fragments.items())
-        if isinstance(key, tuple) and key[0] == CARDS
+        key: {pk: value for pk, value in values.items() if pk not in changed}
+        for key, values in list(old.fragments.items())
+        if isinstance(key, tuple) and key[0] == KEPT
     }
 
 

@@ -37,6 +37,7 @@ from services.models import (
     Tier,
     WellbeingServicesCounty,
 )
+from services.opening_hours import HELSINKI
 
 LANGUAGES = ("fi", "sv", "en")
 TRANSLATED_SCHEMA = {
@@ -404,7 +405,6 @@ class GroupSessionSerializer(serializers.ModelSerializer):
 # page of 50 services. ``service_documents`` reads the same records as plain values, a fixed
 # number of queries, and writes the same JSON (pinned by tests/api/test_service_documents.py).
 
-ISO_DATETIME = serializers.DateTimeField()  # DRF's ISO 8601 form, in Finnish time
 SERVICE_TEXTS = ("name", "summary", "description", "how_to_get", "eligibility", "cost_description")
 LOCATION_TEXTS = ("name", "street_address", "accessibility_notes")
 CONTACT_TEXTS = ("label", "charge")
@@ -425,7 +425,10 @@ def _text_columns(name: str) -> tuple[str, ...]:
 
 
 def _datetime(value: dt.datetime | None) -> str | None:
-    return None if value is None else ISO_DATETIME.to_representation(value)
+    """What DRF's ``DateTimeField`` writes (ISO 8601 in Finnish time, the only time zone the
+    site uses), without it looking up the active time zone for each value (pinned by
+    tests/api/test_service_documents.py)."""
+    return None if value is None else value.astimezone(HELSINKI).isoformat()
 
 
 @cache

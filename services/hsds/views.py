@@ -14,14 +14,15 @@ import datetime as dt
 import json
 import math
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from django.conf import settings
 from django.db.models import Exists, F, FloatField, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
-from django.http import Http404, HttpResponseBase, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -34,7 +35,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from services.api import ReadOnlyOrStaff, kept_page
+from services.api import ReadOnlyOrStaff, encoded, json_page, kept_page
 from services.filters import within_database_range
 from services.hsds.documents import (
     Row,
@@ -70,7 +71,15 @@ from services.models import (
     PostalArea,
     SupportService,
 )
-from services.search import MAX_TEXT_LENGTH, SearchRequest, clean_text, filter_services
+from services.places import area_place
+from services.search import (
+    MAX_TEXT_LENGTH,
+    SearchRequest,
+    clean_text,
+    filter_services,
+    published_ids,
+)
+from services.search_index import current_snapshot
 
 HSDS_VERSION = "3.0"
 DEFAULT_PER_PAGE = 50
@@ -267,7 +276,7 @@ class Paging:
         return (self.page - 1) * self.per_page
 
 
-def envelope(paging: Paging, total: int, contents: list[Row]) -> dict[str, object]:
+def envelope(paging: Paging, total: int, contents: Sequence[object]) -> dict[str, object]:
     total_pages = max(1, math.ceil(total / paging.per_page))
     return {
         "total_items": total,
@@ -430,6 +439,13 @@ def services_page(request: Request) -> Response | StreamingHttpResponse:
     full = bool_param(request, "full")
     postcode = postcode_param(request)
     proximity = proximity_param(request, postcode)
+    if (
+        not full
+        and proximity is None
+        and paging.format == "json"
+        and not DATABASE_FILTERS & request.query_params.keys()
+    ):
+        return services_from_index(request, paging, language, postcode)
     queryset = filtered_services(request, postcode=postcode)
     if proximity is not None:
         nearby = near(Location.objects.all(), postcode, proximity)
@@ -450,6 +466,42 @@ def services_page(request: Request) -> Response | StreamingHttpResponse:
         return Response(envelope(paging, total, contents))
     queryset = queryset.select_related("organisation__parent").prefetch_related("contact_points")
     return paged(request, paging, queryset, lambda s: service_list_document(s, language))
+
+
+# Filters the search index cannot answer: a list using any of them is read from the database.
+DATABASE_FILTERS = frozenset(
+    {"taxonomy_term_id", "taxonomy_id", "organization_id", "modified_after", "proximity"}
+)
+
+
+def services_from_index(
+    request: Request, paging: Paging, language: str, postcode: PostalArea | None
+) -> HttpResponse:
+    """A page of the list form, of the services the search index finds for ``search`` and
+    ``postcode``, joined from their documents kept with the index."""
+    snapshot = current_snapshot()
+    search = SearchRequest(
+        text=text_param(request, "search", MAX_TEXT_LENGTH),
+        place=area_place(postcode) if postcode is not None else None,
+        snapshot=snapshot,
+    )
+    ids = published_ids(search)
+    page_ids = ids[paging.offset : paging.offset + paging.per_page].tolist()
+
+    def make(missing: list[int]) -> dict[int, bytes]:
+        services = (
+            SupportService.objects.published()
+            .filter(pk__in=missing)
+            .select_related("organisation__parent")
+            .prefetch_related("contact_points")
+        )
+        return {s.pk: encoded(service_list_document(s, language)) for s in services}
+
+    kept = snapshot.per_service(
+        ("hsds", "services", language), page_ids, make, limit=settings.API_DOCUMENTS_KEPT
+    )
+    documents = [kept[pk] for pk in page_ids if pk in kept]
+    return json_page(envelope(paging, len(ids), documents), documents)
 
 
 @hsds_view

@@ -14,8 +14,8 @@ from services.cards import card_markup
 from services.models import Location, Organisation, SupportService
 from services.search import SearchRequest, parse_search, run_search
 from services.search_index import (
-    CARDS,
     FIELDS,
+    KEPT,
     Snapshot,
     current_snapshot,
     load_snapshot,
@@ -185,7 +185,7 @@ def test_cards_kept_over_a_change_show_what_cards_read_afresh_show(
     rebuild_search_index()
     before = current_snapshot()
     shown_cards(before)
-    kept_before = dict(before.fragments[(CARDS, "fi")])
+    kept_before = dict(before.fragments[(KEPT, "cards", "fi")])
     changed = change_everything_a_listing_can(world, django_capture_on_commit_callbacks)
     provider = Organisation.objects.get(pk=world["perheneuvola"].organisation_id)
     with django_capture_on_commit_callbacks(execute=True), catalogue.change(user=None) as work:
@@ -199,7 +199,7 @@ def test_cards_kept_over_a_change_show_what_cards_read_afresh_show(
     cards = shown_cards(patched)
     assert cards == shown_cards(load_snapshot(patched.version, patched.sequence))
     assert any("Perheneuvonnan uusi nimi" in card[1] for card in cards)
-    kept = patched.fragments[(CARDS, "fi")]
+    kept = patched.fragments[(KEPT, "cards", "fi")]
     untouched = set(kept_before) - changed
     assert untouched
     assert all(kept[pk] is kept_before[pk] for pk in untouched if pk in kept)
