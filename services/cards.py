@@ -46,7 +46,7 @@ class CardMarkup:
 class PageCards:
     """The cards of one page of results, for a visitor with ``support_list`` who searched from
     ``municipality`` (its name, if a place was given): each card's markup with the visitor's
-    links and the distance filled in, one call per card from the template."""
+    links and the distance filled in."""
 
     def __init__(
         self,
@@ -59,6 +59,10 @@ class PageCards:
         self.municipality = municipality
         self.reaches: dict[tuple[bool, bool], str] = {}
         self.separator = get_format("DECIMAL_SEPARATOR")
+
+    def all(self, hits: list[Hit]) -> Markup:
+        """The page's cards, one after another (one call from the template for them all)."""
+        return Markup("".join(self(hit) for hit in hits))
 
     def __call__(self, hit: Hit) -> Markup:
         markup, pk = card_markup(hit), hit.service.pk

@@ -9,13 +9,11 @@ template language reach it through ``{% layout %}`` (``services/templatetags/lay
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
-from django.conf import settings
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse, translate_url
 from django.utils.translation import get_language, gettext, ngettext, pgettext
 
+from services.addresses import configuration, reversed_url, translated
 from services.support_list import request_support_list, url_keeping
 
 # Each language's name in itself, as a language switcher shows it.
@@ -42,10 +40,10 @@ def site_layout(request: HttpRequest | None) -> SiteLayout:
     """The layout's links for ``request``'s page (none for a page rendered without a request,
     such as the server error page)."""
     support_list = request_support_list(request)
-    addresses = _addresses()
+    addresses = configuration()
 
     def link(name: str, label: str, keep: bool = True) -> list[Link]:
-        url = _reversed(name, *addresses)
+        url = reversed_url(name, *addresses)
         return [Link(url_keeping(url, support_list) if keep else url, label)] if url else []
 
     if request is None:
@@ -53,7 +51,7 @@ def site_layout(request: HttpRequest | None) -> SiteLayout:
     else:
         path, mark, query = request.get_full_path().partition("?")
         languages = [
-            Link(f"{_translated(path, code, *addresses)}{mark}{query}", name, code)
+            Link(f"{translated(path, code)}{mark}{query}", name, code)
             for code, name in LANGUAGE_SELF_NAMES.items()
         ]
     count = len(support_list.ids)
@@ -65,7 +63,7 @@ def site_layout(request: HttpRequest | None) -> SiteLayout:
     )
     return SiteLayout(
         language=get_language(),
-        home_url=url_keeping(_reversed("services:home", *addresses), support_list),
+        home_url=url_keeping(reversed_url("services:home", *addresses), support_list),
         language_links=languages,
         nav=[
             *link("services:search", pgettext("navigation: the search page", "Search")),
@@ -78,31 +76,3 @@ def site_layout(request: HttpRequest | None) -> SiteLayout:
             *link("services:privacy", gettext("Privacy notice"), keep=False),
         ],
     )
-
-
-# Reversing and resolving addresses is most of the layout's cost, and every page asks the same:
-# the answers are kept for each address configuration (these functions' last arguments).
-
-
-def _addresses() -> tuple[str, str, str]:
-    return str(get_urlconf() or settings.ROOT_URLCONF), get_script_prefix(), get_language()
-
-
-def page_url(name: str) -> str:
-    """The address of the page ``name`` (which takes no arguments), or nothing where the
-    address configuration has no such page."""
-    return _reversed(name, *_addresses())
-
-
-@lru_cache(maxsize=256)
-def _reversed(name: str, urlconf: str, prefix: str, language: str) -> str:
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return ""
-
-
-@lru_cache(maxsize=4096)
-def _translated(path: str, code: str, urlconf: str, prefix: str, language: str) -> str:
-    """``path`` in the language ``code`` (``path`` itself where it names no page)."""
-    return translate_url(path, code)

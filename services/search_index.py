@@ -446,6 +446,8 @@ class Gazetteer:
     # code -> (name fi, sv, en, municipality code, latitude, longitude)
     postal_rows: dict[str, tuple[str, str, str, str, float, float]]
     by_name: dict[str, Municipality]
+    # Postal areas made from their rows, each once (read only, shared by the requests).
+    areas: dict[str, PostalArea] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls) -> Gazetteer:
@@ -468,11 +470,15 @@ class Gazetteer:
         return (row[4], row[5]) if row else None
 
     def postal_area(self, code: str) -> PostalArea | None:
+        """The postal area ``code`` (with its municipality), or None. Not to be changed: the
+        same instance is given to every request."""
+        if (area := self.areas.get(code)) is not None:
+            return area
         row = self.postal_rows.get(code)
         if row is None:
             return None
         name_fi, name_sv, name_en, municipality_code, latitude, longitude = row
-        return PostalArea(
+        area = PostalArea(
             code=code,
             name_fi=name_fi,
             name_sv=name_sv,
@@ -481,6 +487,7 @@ class Gazetteer:
             latitude=latitude,
             longitude=longitude,
         )
+        return self.areas.setdefault(code, area)
 
 
 def place_key(text: str) -> str:

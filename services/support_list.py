@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, QueryDict
-from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from services.addresses import around_id
 
 PARAM = "list"
 MAX_SERVICES = 30
@@ -116,12 +117,17 @@ class ToggleLinks:
     again, with the list toggled): the rest of the query is encoded once for all the page's
     services, and the list put where ``with_list`` puts it (in its place, or last)."""
 
-    def __init__(self, request: HttpRequest, support_list: SupportList) -> None:
-        self.path, self.support_list = request.path, support_list
+    def __init__(self, path: str, support_list: SupportList, before: str, after: str = "") -> None:
+        """Links to ``path`` with the query ``before`` and ``after`` the list (encoded)."""
+        self.path, self.support_list, self.before, self.after = path, support_list, before, after
+
+    @classmethod
+    def of_request(cls, request: HttpRequest, support_list: SupportList) -> ToggleLinks:
+        """The links of ``request``'s page: its query, the list toggled in its place."""
         keys = list(request.GET)
         at = keys.index(PARAM) if PARAM in keys else len(keys)
-        self.before = _encoded(request.GET, keys[:at])
-        self.after = _encoded(request.GET, keys[at + 1 :])
+        before = _encoded(request.GET, keys[:at])
+        return cls(request.path, support_list, before, _encoded(request.GET, keys[at + 1 :]))
 
     def __call__(self, service_id: int) -> str:
         toggled = self.support_list.toggled(service_id)
@@ -131,10 +137,8 @@ class ToggleLinks:
 
 
 def service_links(support_list: SupportList) -> Callable[[int], str]:
-    """A service's page, keeping ``support_list``, for the many services of one page: the
-    address is reversed once."""
-    sentinel = 987654321
-    head, tail = reverse("services:service_detail", args=[sentinel]).split(str(sentinel))
+    """A service's page, keeping ``support_list``, for the many services of one page."""
+    head, tail = around_id("services:service_detail")
     return lambda pk: url_keeping(f"{head}{pk}{tail}", support_list)
 
 

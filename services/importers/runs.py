@@ -26,7 +26,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connections, transaction
+from django.db import DatabaseError, connections, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -110,17 +110,57 @@ def queue_import(run_id: int) -> None:
         )
 
 
+# Without a worker, a thread whose database was busy when it started (SQLite locks a table
+# another request is writing) tries again this many times, a little later each time.
+THREAD_ATTEMPTS = 5
+
+
 def _run_in_thread(run_id: int) -> None:
     """Without a worker: the task's own code, in a thread, with a database connection of its
-    own that is closed at the end."""
+    own that is closed at the end. A database error before the run started (it is still
+    queued) is tried again; any other failure ends the run as failed, so that it does not wait
+    for ``fail_stalled_imports``."""
     from services.tasks import import_file_task
 
     try:
-        import_file_task.apply(args=[run_id])
+        for attempt in range(1, THREAD_ATTEMPTS + 1):
+            try:
+                import_file_task.apply(args=[run_id])
+                return
+            except DatabaseError:
+                if attempt == THREAD_ATTEMPTS or not _maybe_queued(run_id, pause=0.1 * attempt):
+                    raise
+                logger.warning("Import run %s: the database was busy, trying again", run_id)
     except Exception:
         logger.exception("Import run %s failed in its thread", run_id)
+        _fail_unfinished(run_id)
     finally:
         connections.close_all()
+
+
+def _maybe_queued(run_id: int, *, pause: float) -> bool:
+    """After ``pause`` seconds, whether the run may still be waiting to start (or the database
+    is still too busy to say)."""
+    time.sleep(pause)
+    try:
+        return ImportRun.objects.filter(pk=run_id, status=ImportRun.Status.QUEUED).exists()
+    except DatabaseError:
+        return True
+
+
+def _fail_unfinished(run_id: int) -> None:
+    try:
+        run = ImportRun.objects.filter(pk=run_id).defer("content").first()
+        if run is not None and not run.is_finished:
+            fail_run(
+                run=run,
+                reason=lambda: _(
+                    "The import stopped because of an unexpected error and nothing was "
+                    "imported. The error has been logged for the administrators."
+                ),
+            )
+    except DatabaseError:  # fail_stalled_imports ends it later
+        logger.exception("Import run %s could not be marked failed", run_id)
 
 
 def fail_run(*, run: ImportRun, reason: Callable[[], str]) -> None:

@@ -40,7 +40,7 @@ def support_list_button(context: template.Context, service: Any) -> SafeString:
             {
                 "service": service,
                 "support_list": (support_list := current_list(context)),
-                "toggle": ToggleLinks(context["request"], support_list),
+                "toggle": ToggleLinks.of_request(context["request"], support_list),
             },
             request=context["request"],
         )

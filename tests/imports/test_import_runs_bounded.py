@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 import tracemalloc
 from typing import Any
 
@@ -12,6 +13,8 @@ import pytest
 from celery import Task
 from celery.signals import task_prerun
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +23,7 @@ from accounts.models import User
 from services.importers.runs import (
     delete_old_import_files,
     fail_stalled_imports,
+    queue_import,
     start_import_run,
 )
 from services.models import ImportRun, SupportService
@@ -223,3 +227,19 @@ def test_a_million_row_csv_is_refused_at_the_limit_without_reading_it_all(
     assert report.counts == {}
     # The file itself is 27 MB; reading is stopped at the limit.
     assert peak < 250 * 1024 * 1024, f"{peak / 1024**2:.0f} MB"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_a_worker_a_run_that_finds_the_database_busy_starts_a_little_later(
+    reference_data: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Another request is writing the runs' table as the run's thread starts (SQLite locks the
+    table; PostgreSQL makes the thread wait): the thread tries again and the import runs."""
+    run = queued_run(django_capture_on_commit_callbacks, dry_run=True)
+    with transaction.atomic():
+        ImportRun.objects.filter(pk=run.pk).update(file_size=F("file_size"))
+        queue_import(run.pk)  # the thread starts while this transaction holds the table
+        time.sleep(0.3)
+    run = wait_until_finished(run)
+    assert run.status == ImportRun.Status.DONE, run.report
+    assert run.report["counts"]["services"]["created"] == 1

@@ -71,9 +71,35 @@ def test_toggle_links_are_those_of_with_list(query: str, service_id: int) -> Non
     request = RequestFactory().get(f"/fi/search/?{query}")
     support_list = parse_support_list(request.GET.get("list"))
     expected = with_list(QueryDict(query), support_list.toggled(service_id))
-    assert ToggleLinks(request, support_list)(service_id) == (
+    assert ToggleLinks.of_request(request, support_list)(service_id) == (
         f"/fi/search/{expected}#list-{service_id}"
     )
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "q=eroneuvoja",
+        "list=5,7&q=eroneuvoja",
+        "q=eroneuvoja&list=5&place=50100&channel=CHAT&q=x&channel=PHONE",
+        "unknown=1&q=eroneuvoja&page=1&list=3&sort=relevance",
+    ],
+)
+def test_the_search_page_toggles_the_list_in_its_own_address(
+    world: dict, client: Client, query: str
+) -> None:
+    """The search page makes its toggle links from the search as understood (the address its
+    language links carry), as ``ToggleLinks.of_request`` makes them from that address."""
+    service = world["eropalvelut"]
+    html = client.get(f"/fi/search/?{query}").content.decode()
+    own = re.search(r'<a href="(/fi/search/[^"]*)" lang="fi"', html)
+    assert own is not None
+    address = own[1].replace("&amp;", "&")
+    request = RequestFactory().get(address)
+    expected = ToggleLinks.of_request(request, parse_support_list(request.GET.get("list")))
+    toggle = re.search(rf'id="list-{service.pk}">\s*<a class="[^"]+" href="([^"]+)"', html)
+    assert toggle is not None
+    assert toggle[1].replace("&amp;", "&") == expected(service.pk)
 
 
 def test_a_card_shows_each_text_in_the_language_the_model_would(world: dict) -> None:
