@@ -13,7 +13,7 @@ import pytest
 from celery import Task
 from celery.signals import task_prerun
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import F
 from django.test import Client
 from django.urls import reverse
@@ -30,7 +30,7 @@ from services.models import ImportRun, SupportService
 from services.tasks import import_file_task
 from tests.cast import make_user, sign_in
 from tests.imports.conftest import PTV_SERVICE_FILE, catalogue_state, import_files
-from tests.imports.waiting import wait_until_finished
+from tests.imports.waiting import no_import_threads, wait_until_finished
 
 
 def queued_run(capture: Any, *, dry_run: bool = False) -> ImportRun:
@@ -235,11 +235,25 @@ def test_without_a_worker_a_run_that_finds_the_database_busy_starts_a_little_lat
 ) -> None:
     """Another request is writing the runs' table as the run's thread starts (SQLite locks the
     table; PostgreSQL makes the thread wait): the thread tries again and the import runs."""
+    no_import_threads()
     run = queued_run(django_capture_on_commit_callbacks, dry_run=True)
     with transaction.atomic():
-        ImportRun.objects.filter(pk=run.pk).update(file_size=F("file_size"))
+        hold_the_runs_table(run)
         queue_import(run.pk)  # the thread starts while this transaction holds the table
         time.sleep(0.3)
     run = wait_until_finished(run)
     assert run.status == ImportRun.Status.DONE, run.report
     assert run.report["counts"]["services"]["created"] == 1
+
+
+def hold_the_runs_table(run: ImportRun) -> None:
+    """Write the run's row in the open transaction (with SQLite, waiting until no other
+    thread of this process, such as a browser test's server, is reading the table)."""
+    for _attempt in range(50):
+        try:
+            with transaction.atomic():
+                ImportRun.objects.filter(pk=run.pk).update(file_size=F("file_size"))
+            return
+        except OperationalError:
+            time.sleep(0.1)
+    raise AssertionError("the runs' table stayed locked")

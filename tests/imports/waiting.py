@@ -25,3 +25,12 @@ def wait_until_finished(run: ImportRun, timeout: float = 60) -> ImportRun:
             break
         time.sleep(0.05)
     return run
+
+
+def no_import_threads(timeout: float = 60) -> None:
+    """Wait until no import run's thread is running in this process (one an earlier test left
+    would be reading the runs' table while the caller locks it)."""
+    deadline = time.monotonic() + timeout
+    for thread in threading.enumerate():
+        if thread.name.startswith("import-run-"):
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
