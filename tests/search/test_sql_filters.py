@@ -1,11 +1,12 @@
-"""``filter_services`` (SQL, for the REST API) finds exactly what the public search finds."""
+"""``filter_services`` (SQL, for the REST API) and ``published_ids`` (the index, for the
+public API lists) find exactly what the public search finds."""
 
 from __future__ import annotations
 
 import pytest
 
 from services.models import SupportService
-from services.search import filter_services, parse_search, run_search
+from services.search import filter_services, parse_search, published_ids, run_search
 from tests.search.test_relevance import CASES
 
 pytestmark = pytest.mark.django_db
@@ -36,3 +37,7 @@ def test_the_queryset_filters_agree_with_the_in_memory_search(
         filter_services(SupportService.objects.published(), request).values_list("pk", flat=True)
     )
     assert in_sql == in_memory
+    # The public API lists read the same services from the index (``published_ids``).
+    from_index = published_ids(parse_search(params))
+    assert set(from_index.tolist()) == in_memory
+    assert (from_index[1:] > from_index[:-1]).all()  # ascending, as the lists are ordered
