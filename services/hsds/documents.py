@@ -1068,6 +1068,11 @@ def service_document(service: SupportService, language: str, registry: TermRegis
     return document
 
 
+def with_list_form(services: QuerySet[SupportService]) -> QuerySet[SupportService]:
+    """``services`` read with what their list form (``service_list_document``) shows."""
+    return services.select_related("organisation__parent").prefetch_related("contact_points")
+
+
 def service_list_document(service: SupportService, language: str) -> Row:
     """A service with its one-to-one fields only (the HSDS list form)."""
     document = service_row(service, language, email=first_email(service))
@@ -1123,10 +1128,7 @@ def organisation_services(
             document = service_document(service, language, registry)
             by_organisation.setdefault(service.organisation_id, []).append(document)
     else:
-        queryset = queryset.select_related("organisation__parent").prefetch_related(
-            "contact_points"
-        )
-        for service in queryset:
+        for service in with_list_form(queryset):
             document = service_list_document(service, language)
             by_organisation.setdefault(service.organisation_id, []).append(document)
     return by_organisation

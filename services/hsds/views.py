@@ -53,6 +53,7 @@ from services.hsds.documents import (
     service_list_document,
     service_queryset,
     virtual_location_row,
+    with_list_form,
 )
 from services.hsds.taxonomies import (
     LANGUAGES,
@@ -464,8 +465,9 @@ def services_page(request: Request) -> Response | StreamingHttpResponse:
         page = queryset[paging.offset : paging.offset + paging.per_page] if total else []
         contents = [service_document(s, language, registry) for s in load_services(page)]
         return Response(envelope(paging, total, contents))
-    queryset = queryset.select_related("organisation__parent").prefetch_related("contact_points")
-    return paged(request, paging, queryset, lambda s: service_list_document(s, language))
+    return paged(
+        request, paging, with_list_form(queryset), lambda s: service_list_document(s, language)
+    )
 
 
 # Filters the search index cannot answer: a list using any of them is read from the database.
@@ -489,12 +491,7 @@ def services_from_index(
     page_ids = ids[paging.offset : paging.offset + paging.per_page].tolist()
 
     def make(missing: list[int]) -> dict[int, bytes]:
-        services = (
-            SupportService.objects.published()
-            .filter(pk__in=missing)
-            .select_related("organisation__parent")
-            .prefetch_related("contact_points")
-        )
+        services = with_list_form(SupportService.objects.published().filter(pk__in=missing))
         return {s.pk: encoded(service_list_document(s, language)) for s in services}
 
     kept = snapshot.per_service(
