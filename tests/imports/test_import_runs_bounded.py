@@ -202,7 +202,8 @@ def test_without_a_worker_the_import_runs_in_a_thread_not_in_the_request(
 
     threads = [thread.name for thread in threading.enumerate()]
     assert run.status == ImportRun.Status.DONE, (run.status, run.report, threads)
-    assert ran_in == [f"import-run-{run.pk}"]
+    # A thread whose database was busy when it started (SQLite) starts the task again.
+    assert ran_in and set(ran_in) == {f"import-run-{run.pk}"}
     assert threading.current_thread().name not in ran_in
     assert User.objects.count() == 1
 
