@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from services import reports
+from services.codes import named_terms
 from services.form_protection import Verdict, bounded_body, check_anonymous_post
 from services.forms import ErrorReportForm
 from services.models import (
@@ -27,6 +28,7 @@ from services.models import (
 )
 from services.opening_hours import closure_during
 from services.opening_summary import summarise_hours
+from services.templatetags.text_language import active_language
 from services.views.common import example_content, refused
 
 # How many upcoming sessions a service page lists; the rest are in the sessions list.
@@ -70,14 +72,7 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
         SupportService.objects.published()
         .select_related("organisation", "tier")
         .prefetch_related(
-            "channels",
-            "target_groups",
-            "life_situations",
-            "attributes",
-            "languages",
             "methods",
-            "area_counties",
-            "area_municipalities",
             Prefetch(
                 "locations",
                 queryset=Location.objects.select_related("municipality").prefetch_related(*hours),
@@ -93,7 +88,8 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    attribute_codes = {attribute.code for attribute in service.attributes.all()}
+    # Its terms' names in one statement compiled once (eight prefetches compiled each time).
+    terms = named_terms(service.pk, active_language())
     locations = [
         (
             location,
@@ -120,7 +116,8 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "service": service,
             "example_content": service.is_example,
-            "is_free": "FREE" in attribute_codes,
+            "terms": terms,
+            "is_free": any(attribute.code == "FREE" for attribute in terms["attributes"]),
             "age_range": age_range(service),
             "locations": locations,
             "contacts": contacts,

@@ -125,7 +125,7 @@ def test_the_page_reads_in_every_language(parent_client: Client, world: World) -
 def test_the_query_count_does_not_grow_with_the_listing(
     parent_client: Client, world: World, django_assert_max_num_queries: object
 ) -> None:
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(10):
         page(parent_client, world.service)
     for extra in range(5):
         ContactPoint.objects.create(
@@ -136,7 +136,7 @@ def test_the_query_count_does_not_grow_with_the_listing(
         OpeningHours.objects.create(
             location=location, weekday=2, opens=dt.time(10), closes=dt.time(12)
         )
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(10):
         page(parent_client, world.service)
 
 
