@@ -36,7 +36,7 @@ from django.forms.formsets import BaseFormSet, formset_factory
 from django.forms.utils import flatatt
 from django.utils import translation
 from django.utils.dateparse import parse_date, parse_datetime, parse_time
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -200,32 +200,28 @@ def _checkbox_field(
     )
 
 
-class GroupedSelect(forms.Select):
-    """A select of a few hundred options in groups (municipalities by county), written out
-    directly: Django's per-option templates would take most of the page's time when every
-    location of a service has one."""
+class DirectSelect(forms.Select):
+    """A select of hundreds or thousands of options, in groups or not (municipalities by
+    county, providers), written out directly: Django's per-option templates would take most of
+    the page's time (a location's municipality; the provider filter of staff who see every
+    provider, 0.5 s for 4,000)."""
 
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> str:
         chosen = "" if value is None else str(value)
 
-        def options(items: Options) -> str:
-            return format_html_join(
-                "",
-                '<option value="{}"{}>{}</option>',
-                (
-                    (key, mark_safe(" selected") if str(key) == chosen else "", label)
-                    for key, label in items
-                ),
-            )
+        def option(key: Any, label: Any) -> str:
+            selected = " selected" if str(key) == chosen else ""
+            return f'<option value="{escape(key)}"{selected}>{escape(label)}</option>'
 
         parts = []
         for key, label in self.choices:
             if isinstance(label, list | tuple):
-                parts.append(format_html('<optgroup label="{}">{}</optgroup>', key, options(label)))
+                inner = "".join(option(*each) for each in label)
+                parts.append(f'<optgroup label="{escape(key)}">{inner}</optgroup>')
             else:
-                parts.append(options([(key, label)]))
+                parts.append(option(key, label))
         final = self.build_attrs(self.attrs, attrs)
         return format_html(
             '<select name="{}"{}>{}</select>', name, flatatt(final), mark_safe("".join(parts))
@@ -865,7 +861,7 @@ class LocationForm(HoursForm):
         validators=[validate_postal_code],
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    municipality = forms.ChoiceField(label=_("Municipality"), required=False, widget=GroupedSelect)
+    municipality = forms.ChoiceField(label=_("Municipality"), required=False, widget=DirectSelect)
     latitude = forms.FloatField(
         label=_("Latitude"),
         required=False,
@@ -1412,7 +1408,7 @@ class ServiceFilterForm(forms.Form):
         required=False,
         choices=[("", _("All")), *SupportService.Status.choices],
     )
-    organisation = forms.ChoiceField(label=_("Provider"), required=False)
+    organisation = forms.ChoiceField(label=_("Provider"), required=False, widget=DirectSelect)
     stale = forms.BooleanField(label=_("Only listings that need confirming"), required=False)
 
     def __init__(self, *args: Any, organisations: Options, **kwargs: Any) -> None:

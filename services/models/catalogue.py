@@ -198,6 +198,13 @@ class Method(Timestamped):
         return self.name or self.slug
 
 
+def stale_condition(now: dt.datetime | None = None) -> Q:
+    """A service nobody has confirmed as accurate within ``STALE_AFTER_DAYS`` (for filters and
+    for ``When``)."""
+    limit = (now or timezone.now()) - dt.timedelta(days=settings.STALE_AFTER_DAYS)
+    return Q(verified_at__isnull=True) | Q(verified_at__lt=limit)
+
+
 class SupportServiceQuerySet(models.QuerySet):
     def published(self) -> SupportServiceQuerySet:
         return self.filter(status=SupportService.Status.PUBLISHED)
@@ -226,8 +233,7 @@ class SupportServiceQuerySet(models.QuerySet):
 
     def stale(self, now: dt.datetime | None = None) -> SupportServiceQuerySet:
         """Listings nobody has confirmed as accurate within ``STALE_AFTER_DAYS``."""
-        limit = (now or timezone.now()) - dt.timedelta(days=settings.STALE_AFTER_DAYS)
-        return self.filter(Q(verified_at__isnull=True) | Q(verified_at__lt=limit))
+        return self.filter(stale_condition(now))
 
 
 class SupportService(Timestamped):

@@ -69,6 +69,7 @@ from services.models import (
     ServiceRevision,
     SupportService,
 )
+from services.models.catalogue import stale_condition
 from services.opening_summary import HoursSummary, summarise_hours
 from services.views.common import query_without
 from services.views.pages import age_range
@@ -116,10 +117,13 @@ def _filters(form: ServiceFilterForm) -> dict[str, Any]:
 def staff_home(request: HttpRequest) -> HttpResponse:
     user = request.user
     services = services_editable_by(user)
+    # Names with the models' language fallback (modeltranslation's values_list), no instances.
     organisations = sorted(
         (
-            (str(organisation.pk), str(organisation))
-            for organisation in Organisation.objects.filter(pk__in=services.values("organisation"))
+            (str(pk), name)
+            for pk, name in Organisation.objects.filter(
+                pk__in=services.values("organisation")
+            ).values_list("pk", "name")
         ),
         key=lambda option: option[1].lower(),
     )
@@ -140,7 +144,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         services.select_related("organisation")
         .annotate(
             is_stale=Case(
-                When(pk__in=SupportService.objects.stale().values("pk"), then=Value(True)),
+                When(stale_condition(), then=Value(True)),
                 default=Value(False),
                 output_field=models.BooleanField(),
             )

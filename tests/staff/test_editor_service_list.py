@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import User
 from services import review
@@ -83,6 +83,29 @@ def test_the_list_filters_by_status_provider_name_and_staleness(db: None) -> Non
     assert sorted(shown(q="ISI")) == ["Isien chat"]
     assert "Äitiryhmä" not in shown(stale="on")
     assert client.get(url, {"organisation": "999999"}).status_code == 200  # not theirs: no filter
+
+
+def test_the_provider_filter_names_each_provider_in_the_pages_language_and_keeps_the_choice(
+    db: None,
+) -> None:
+    swedish = OrganisationFactory(name_fi="Kirkon perheneuvonta", name_sv="Kyrkans familjeråd")
+    finnish_only = OrganisationFactory(name_fi="Aalto & <Beta> ry", name_sv="", name_en="")
+    client = sign_in(Client(), make_user("editor", organisations=[swedish, finnish_only]))
+    SupportServiceFactory(organisation=swedish)
+    SupportServiceFactory(organisation=finnish_only)
+
+    with translation.override("sv"):
+        url = reverse("services:staff_home")
+    page = client.get(url, {"organisation": str(finnish_only.pk)}).content.decode()
+
+    select = page[page.index('<select name="organisation"') :]
+    select = select[: select.index("</select>")]
+    assert names_on(select, "Aalto &amp; &lt;Beta&gt; ry", "Kyrkans familjeråd") == [
+        "Aalto &amp; &lt;Beta&gt; ry",  # Finnish, as the models fall back; in name order
+        "Kyrkans familjeråd",
+    ]
+    assert f'<option value="{finnish_only.pk}" selected>' in select
+    assert f'<option value="{swedish.pk}">' in select
 
 
 def test_the_review_state_and_a_returned_requests_reason_are_shown(
