@@ -18,6 +18,7 @@ from django.utils import translation
 from modeltranslation.manager import rewrite_order_lookup_key
 
 from services.models import SupportService
+from services.templatetags.text_language import fallback_language
 
 # A service's relations to the taxonomies (terms with a code and an order).
 TERM_RELATIONS = (
@@ -105,12 +106,12 @@ def named_terms(pk: int, language: str) -> dict[str, list[NamedTerm]]:
     of the fallback languages with a name; each list in the order of
     ``service.<relation>.all()`` on a page in ``language``."""
     terms: dict[str, list[NamedTerm]] = {relation: [] for relation in NAMED_RELATIONS}
-    shown_in = (language, *settings.MODELTRANSLATION_FALLBACK_LANGUAGES)
     with connection.cursor() as cursor:
         cursor.execute(named_terms_sql(language), [pk] * len(NAMED_RELATIONS))
         for number, code, *names, _position, _then_by in cursor.fetchall():
             by_language = dict(zip(settings.MODELTRANSLATION_LANGUAGES, names, strict=True))
-            name = next((by_language[each] for each in shown_in if by_language.get(each)), "")
+            shown = fallback_language(by_language.get, language)
+            name = by_language[shown] if shown else ""
             terms[NAMED_RELATIONS[number]].append(NamedTerm(code, name))
     return terms
 

@@ -88,7 +88,7 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    # Its terms' names in one statement compiled once (eight prefetches compiled each time).
+    # Its terms' names in one statement compiled once (seven prefetches compiled each time).
     terms = named_terms(service.pk, active_language())
     locations = [
         (
