@@ -232,12 +232,22 @@ def test_a_million_row_csv_is_refused_at_the_limit_without_reading_it_all(
 
 @pytest.mark.django_db(transaction=True)
 def test_without_a_worker_a_run_that_finds_the_database_busy_starts_a_little_later(
-    reference_data: None, django_capture_on_commit_callbacks: Any
+    reference_data: None,
 ) -> None:
     """Another request is writing the runs' table as the run's thread starts (SQLite locks the
     table; PostgreSQL makes the thread wait): the thread tries again and the import runs."""
     no_import_threads()
-    run = queued_run(django_capture_on_commit_callbacks, dry_run=True)
+    # As start_import_run leaves it, without its on-commit hook: outside a transaction (this
+    # test commits) the hook runs at once, and that thread raced the one started below.
+    content = PTV_SERVICE_FILE.read_bytes()
+    run = ImportRun.objects.create(
+        kind="ptv",
+        file_name="service.json",
+        content=content,
+        file_size=len(content),
+        dry_run=True,
+        language="en",
+    )
     with transaction.atomic():
         hold_the_runs_table(run)
         queue_import(run.pk)  # the thread starts while this transaction holds the table

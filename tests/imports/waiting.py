@@ -10,24 +10,20 @@ from services.models import ImportRun
 
 
 def wait_until_finished(run: ImportRun, timeout: float = 60) -> ImportRun:
-    """Join the run's thread, then return the run fresh from the database once it is finished
-    (or ``timeout`` seconds pass). Nothing is read while the thread lives: the tests' SQLite
-    database is shared in memory, where tables are locked for the statement that reads them,
-    and the running import's write meeting such a lock fails at once ("database table is
-    locked", seen in a parallel run) instead of waiting as with a database file."""
+    """Join the run's thread until the run is finished (or ``timeout`` seconds pass) and return
+    it fresh from the database. On a busy machine the thread may start after the caller asks,
+    and while it runs it holds the database: a test that writes next must wait for it."""
     name = f"import-run-{run.pk}"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         for thread in threading.enumerate():
             if thread.name == name:
-                thread.join(timeout=max(0.0, deadline - time.monotonic()))
-        if any(thread.name == name for thread in threading.enumerate()):
-            break  # still running at the deadline
+                thread.join(timeout=1)
         run.refresh_from_db()
-        if run.is_finished:
+        running = any(thread.name == name for thread in threading.enumerate())
+        if run.is_finished and not running:
             break
-        time.sleep(0.05)  # its thread has not started yet
-    run.refresh_from_db()
+        time.sleep(0.05)
     return run
 
 
